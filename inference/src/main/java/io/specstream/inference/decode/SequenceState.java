@@ -1,0 +1,24 @@
+package io.specstream.inference.decode;
+
+/**
+ * Where a sequence's cached tokens live: a row of a {@link CacheBlock} and, per position, the column holding it.
+ * Columns past the slot list (padding, truncated or rejected tokens) are simply masked.
+ */
+final class SequenceState {
+
+    final SequenceId id;
+    SlotList slots;
+    CacheBlock block;
+    int row;
+
+    SequenceState(SequenceId id, SlotList slots, CacheBlock block, int row) {
+        this.id = id;
+        this.slots = slots;
+        this.block = block;
+        this.row = row;
+    }
+
+    int length() {
+        return slots.size();
+    }
+}

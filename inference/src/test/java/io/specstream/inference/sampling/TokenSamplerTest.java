@@ -1,0 +1,93 @@
+package io.specstream.inference.sampling;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TokenSamplerTest {
+
+    private static final float[] LOGITS = {1.0f, 3.0f, 2.0f, -1.0f, 0.5f};
+    private final TokenSampler sampler = new TokenSampler();
+
+    @Test
+    void greedyPicksTheLargestLogitWithSamplingLogProbZero() {
+        SampledToken token = sampler.sample(LOGITS, SamplingParams.greedy(), NoiseKey.of(1, "r", 0, 0));
+        assertEquals(1, token.token());
+        assertEquals(0.0, token.samplingLogProb());
+    }
+
+    @Test
+    void theSameKeyAlwaysDrawsTheSameToken() {
+        SamplingParams params = SamplingParams.temperature(1.0);
+        for (int position = 0; position < 50; position++) {
+            NoiseKey key = NoiseKey.of(9, "req", 3, position);
+            assertEquals(sampler.sample(LOGITS, params, key).token(), sampler.sample(LOGITS, params, key).token());
+        }
+    }
+
+    @Test
+    void drawsFollowTheTemperatureScaledSoftmax() {
+        double temperature = 0.7;
+        int draws = 40_000;
+        int[] counts = new int[LOGITS.length];
+        for (int position = 0; position < draws; position++) {
+            counts[sampler.sample(LOGITS, SamplingParams.temperature(temperature), NoiseKey.of(5, "freq", 0, position)).token()]++;
+        }
+        double logZ = LogProbs.logSumExp(LOGITS, temperature);
+        for (int v = 0; v < LOGITS.length; v++) {
+            double expected = Math.exp(LOGITS[v] / temperature - logZ);
+            // 40k draws: standard error <= 0.0025, so 0.01 is four of them
+            assertEquals(expected, counts[v] / (double) draws, 0.01, "frequency of token " + v);
+        }
+    }
+
+    @Test
+    void topKNeverDrawsATokenOutsideTheKLargest() {
+        Set<Integer> seen = new HashSet<>();
+        for (int position = 0; position < 2000; position++) {
+            seen.add(sampler.sample(LOGITS, new SamplingParams(5.0, 2, 1.0), NoiseKey.of(1, "k", 0, position)).token());
+        }
+        assertEquals(Set.of(1, 2), seen);
+    }
+
+    @Test
+    void topPKeepsTheSmallestSetReachingP() {
+        // at T=1 the probabilities are about 0.64, 0.24, 0.09, ...: p=0.8 keeps tokens 1 and 2 only
+        Set<Integer> seen = new HashSet<>();
+        for (int position = 0; position < 2000; position++) {
+            seen.add(sampler.sample(LOGITS, new SamplingParams(1.0, 0, 0.8), NoiseKey.of(1, "p", 0, position)).token());
+        }
+        assertEquals(Set.of(1, 2), seen);
+    }
+
+    @Test
+    void samplingLogProbIsRenormalizedOverTheKeptTokens() {
+        SamplingParams params = new SamplingParams(0.5, 2, 1.0);
+        double z1 = 3.0 / 0.5;
+        double z2 = 2.0 / 0.5;
+        double expected = z2 - Math.log(Math.exp(z1) + Math.exp(z2));
+        assertEquals(expected, sampler.samplingLogProb(LOGITS, params, 2), 1e-12);
+        assertEquals(Double.NEGATIVE_INFINITY, sampler.samplingLogProb(LOGITS, params, 0));
+    }
+
+    @Test
+    void differentSampleIndicesGetDifferentNoise() {
+        NoiseKey a = NoiseKey.of(1, "req", 0, 10);
+        NoiseKey b = NoiseKey.of(1, "req", 1, 10);
+        assertNotEquals(CounterRng.uniform(a, 4), CounterRng.uniform(b, 4));
+    }
+
+    @Test
+    void invalidParametersAreRefusedNamingTheAllowedValues() {
+        IllegalArgumentException topP = assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1, 0, 0));
+        assertTrue(topP.getMessage().contains("top_p") && topP.getMessage().contains("(0, 1]"), topP.getMessage());
+        IllegalArgumentException temperature = assertThrows(IllegalArgumentException.class, () -> new SamplingParams(-1, 0, 1));
+        assertTrue(temperature.getMessage().contains("temperature"), temperature.getMessage());
+    }
+}

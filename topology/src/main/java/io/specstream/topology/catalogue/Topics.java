@@ -1,0 +1,76 @@
+package io.specstream.topology.catalogue;
+
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.DeadLetter;
+import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DrafterAssignment;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.avro.SequenceSnapshot;
+import io.specstream.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The catalogue: every topic SpecStream reads or writes, defined once (DESIGN.md, "Topics"). Services and tests
+ * name topics only through these constants and {@link TopicCatalogue#name(TopicSpec)}.
+ */
+public final class Topics {
+
+    /** Hints (commits, drafts, acceptance) are worthless after minutes; an hour leaves room for debugging. */
+    private static final Optional<Duration> HINT_RETENTION = Optional.of(Duration.ofHours(1));
+    private static final Optional<Duration> WEEK = Optional.of(Duration.ofDays(7));
+    private static final Optional<Duration> FOREVER = Optional.empty();
+
+    public static final TopicSpec<String, RolloutRequest> PROMPTS =
+            avro("prompts", RolloutRequest.class, CleanupPolicy.DELETE, WEEK);
+    public static final TopicSpec<String, Rollout> ROLLOUTS =
+            avro("rollouts", Rollout.class, CleanupPolicy.DELETE, WEEK);
+    public static final TopicSpec<String, CommitUpdate> COMMITS =
+            avro("commits", CommitUpdate.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    public static final TopicSpec<String, DraftChunk> DRAFTS =
+            avro("drafts", DraftChunk.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    public static final TopicSpec<String, AcceptanceEvent> ACCEPTANCE =
+            avro("acceptance", AcceptanceEvent.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    public static final TopicSpec<String, DrafterAssignment> ASSIGNMENTS =
+            avro("assignments", DrafterAssignment.class, CleanupPolicy.COMPACT, FOREVER);
+    public static final TopicSpec<String, SequenceSnapshot> SEQUENCES =
+            avro("sequences", SequenceSnapshot.class, CleanupPolicy.COMPACT, FOREVER);
+    public static final TopicSpec<String, DeadLetter> DEAD_LETTERS =
+            avro("dead-letters", DeadLetter.class, CleanupPolicy.DELETE, Optional.of(Duration.ofDays(14)));
+
+    /** The schema registry's own store, as Confluent's registry keeps it: JSON keys and values, compacted. */
+    public static final TopicSpec<String, String> SCHEMAS = new TopicSpec<>(
+            "_schemas", String.class, registry -> Serdes.String(), registry -> Serdes.String(),
+            Sharding.SINGLE, CleanupPolicy.COMPACT, FOREVER);
+
+    private static final List<TopicSpec<String, ?>> ALL = List.of(
+            PROMPTS, ROLLOUTS, COMMITS, DRAFTS, ACCEPTANCE, ASSIGNMENTS, SEQUENCES, DEAD_LETTERS, SCHEMAS);
+
+    private Topics() {
+    }
+
+    /** Every topic, in the order of DESIGN.md's table, the registry's store last. */
+    public static List<TopicSpec<String, ?>> all() {
+        return ALL;
+    }
+
+    /** The topic whose base name is {@code baseName}, or an error listing the names there are. */
+    public static TopicSpec<String, ?> byBaseName(String baseName) {
+        return ALL.stream()
+                .filter(spec -> spec.baseName().equals(baseName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown topic '" + baseName + "'; known topics: "
+                        + ALL.stream().map(TopicSpec::baseName).toList()));
+    }
+
+    private static <V extends SpecificRecord> TopicSpec<String, V> avro(
+            String baseName, Class<V> type, CleanupPolicy cleanup, Optional<Duration> retention) {
+        return new TopicSpec<>(baseName, type, registry -> Serdes.String(), registry -> AvroSerde.of(type, registry),
+                Sharding.BY_REQUEST, cleanup, retention);
+    }
+}
