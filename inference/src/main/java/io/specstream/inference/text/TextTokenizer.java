@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * The model's {@code tokenizer.json} through DJL's Hugging Face tokenizers, strictly offline: no hub downloads and
  * no usage tracking. Special tokens are not added, so ids match the Python tokenizer's {@code encode(text)} with
- * {@code add_special_tokens=False}; the decoder adds BOS itself where a model needs it.
+ * {@code add_special_tokens=False}; {@link PromptEncoder} puts the BOS in front of a prompt.
  */
 public final class TextTokenizer implements AutoCloseable {
 

@@ -1,0 +1,188 @@
+package io.specstream.draft;
+
+import io.specstream.inference.decode.BatchedDecoder;
+import io.specstream.inference.decode.PrefilledGroup;
+import io.specstream.inference.decode.SequenceLogits;
+import io.specstream.inference.decode.StepRequest;
+import io.specstream.inference.decode.StepResult;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.sampling.NoiseKey;
+import io.specstream.inference.sampling.SamplingParams;
+import io.specstream.inference.sampling.TokenSampler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drafts with a small model, batched across every sequence it follows.
+ *
+ * <p>Each sequence is mirrored (committed response + own unverified tail). Drafting feeds whatever the cache lacks
+ * (one token normally, more after a rollback) and draws the next token with the target's sampling rule and the
+ * target's noise key at that position (greedy at temperature 0, seeded Gumbel otherwise), so where both models
+ * rank alike the guess is the target's token. A commit that agrees with the tail keeps it; one that disagrees
+ * truncates the cache to the agreement point (no recompute) and drafting continues from the commit. The tail
+ * never grows past {@code window} tokens beyond the last commit (run-ahead window, DESIGN invariant 4).
+ *
+ * <pre>{@code
+ * try (ModelDrafter drafter = ModelDrafter.withWindowFor("draft-small", session, 4)) {   // window 8
+ *     drafter.open(key, prompt, SamplingParams.greedy(), 7);
+ *     DraftTail tail = drafter.propose(key, 4).orElseThrow();   // start 0, 4 guessed tokens
+ *     drafter.onCommitted(key, 0, new int[] {tail.tokenAt(0), 99});   // first agreed, second did not
+ *     drafter.propose(key, 4);                                   // start 2: drafts on top of ..., 99
+ * }
+ * }</pre>
+ *
+ * Owns its {@link BatchedDecoder}, not the session.
+ */
+public final class ModelDrafter implements Drafter {
+
+    private final String name;
+    private final int window;
+    private final int maxPositions;
+    private final int vocab;
+    private final BatchedDecoder decoder;
+    private final TokenSampler sampler = new TokenSampler();
+    private final Map<SequenceKey, MirrorSequence> mirrors = new LinkedHashMap<>();
+
+    public ModelDrafter(String name, DecoderSession session, int window) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("drafter name must not be blank");
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1 token, got " + window);
+        }
+        this.name = name;
+        this.window = window;
+        this.maxPositions = session.config().maxPositionEmbeddings();
+        this.vocab = session.vocabSize();
+        this.decoder = new BatchedDecoder(session);
+    }
+
+    /** A drafter whose run-ahead window is twice the draft length {@code k}, as the paper runs it. */
+    public static ModelDrafter withWindowFor(String name, DecoderSession session, int k) {
+        return new ModelDrafter(name, session, 2 * k);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    @Override
+    public void open(SequenceKey key, int[] promptIds, SamplingParams params, long seed) {
+        forget(key);
+        if (promptIds.length >= maxPositions) {
+            return; // no room to draft: the sequence simply gets no tails
+        }
+        PrefilledGroup group = decoder.addGroup(promptIds, 1);
+        NoiseKey noise = NoiseKey.of(seed, key.requestId(), key.sampleIndex(), 0);
+        MirrorSequence mirror = new MirrorSequence(group.sequences().get(0), promptIds.length, params, noise);
+        // the first response token is guessed from the prompt's last logits, exactly where the target draws it
+        mirror.appendDrafted(sampler.sample(group.lastLogits(), params, mirror.noiseAt(0)).token());
+        mirrors.put(key, mirror);
+    }
+
+    @Override
+    public void onCommitted(SequenceKey key, int startPosition, int[] tokens) {
+        MirrorSequence mirror = mirrors.get(key);
+        if (mirror == null) {
+            return;
+        }
+        int keep = mirror.applyCommit(startPosition, tokens);
+        int cached = decoder.length(mirror.id) - mirror.promptLength;
+        if (cached > keep) {
+            decoder.truncate(mirror.id, mirror.promptLength + keep);
+        }
+    }
+
+    @Override
+    public void forget(SequenceKey key) {
+        MirrorSequence mirror = mirrors.remove(key);
+        if (mirror != null) {
+            decoder.remove(mirror.id);
+        }
+    }
+
+    /** Drafts until each tail holds {@code min(k, window)} tokens (or the context is full), in batched steps. */
+    @Override
+    public Map<SequenceKey, DraftTail> proposeAll(List<SequenceKey> keys, int k) {
+        int wanted = Math.min(k, window);
+        List<SequenceKey> known = keys.stream().filter(mirrors::containsKey).toList();
+        while (draftOneToken(known, wanted)) {
+            // each round adds one token to every tail still short of `wanted`
+        }
+        return tailsOf(known);
+    }
+
+    /**
+     * The decoupled run-ahead step: one batched forward adds a token to every listed tail still inside the
+     * window. Returns the tails that grew.
+     */
+    public Map<SequenceKey, DraftTail> draftAhead(List<SequenceKey> keys) {
+        List<SequenceKey> growing = keys.stream()
+                .filter(key -> mirrors.containsKey(key) && canGrow(mirrors.get(key), window))
+                .toList();
+        draftOneToken(growing, window);
+        return tailsOf(growing);
+    }
+
+    /** Tokens past the last commit that {@code key}'s tail holds now; 0 for sequences not followed. */
+    public int tailLength(SequenceKey key) {
+        MirrorSequence mirror = mirrors.get(key);
+        return mirror == null ? 0 : mirror.tailLength();
+    }
+
+    @Override
+    public void close() {
+        mirrors.clear();
+        decoder.close();
+    }
+
+    private boolean draftOneToken(List<SequenceKey> keys, int wanted) {
+        List<MirrorSequence> growing = new ArrayList<>();
+        List<StepRequest> requests = new ArrayList<>();
+        for (SequenceKey key : keys) {
+            MirrorSequence mirror = mirrors.get(key);
+            if (canGrow(mirror, wanted)) {
+                int cached = decoder.length(mirror.id) - mirror.promptLength;
+                growing.add(mirror);
+                requests.add(new StepRequest(mirror.id, mirror.tokensFrom(cached)));
+            }
+        }
+        if (requests.isEmpty()) {
+            return false;
+        }
+        StepResult result = decoder.step(requests);
+        float[] row = new float[vocab];
+        for (MirrorSequence mirror : growing) {
+            SequenceLogits logits = result.logits(mirror.id);
+            logits.copyRow(logits.count() - 1, row);
+            int position = mirror.length();
+            mirror.appendDrafted(sampler.sample(row, mirror.params, mirror.noiseAt(position)).token());
+        }
+        return true;
+    }
+
+    private boolean canGrow(MirrorSequence mirror, int wanted) {
+        // the next drafted token sits at position promptLength + length and must be feedable later
+        return mirror.tailLength() < wanted && mirror.promptLength + mirror.length() < maxPositions;
+    }
+
+    private Map<SequenceKey, DraftTail> tailsOf(List<SequenceKey> keys) {
+        Map<SequenceKey, DraftTail> tails = new HashMap<>();
+        for (SequenceKey key : keys) {
+            MirrorSequence mirror = mirrors.get(key);
+            if (mirror != null && mirror.tailLength() > 0) {
+                tails.put(key, mirror.tail(name));
+            }
+        }
+        return tails;
+    }
+}

@@ -1,0 +1,178 @@
+package io.specstream.draft;
+
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.sampling.SamplingParams;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The model drafter on the shipped draft-small model: tails, run-ahead window, commits and rollback. */
+class ModelDrafterTest {
+
+    private static final int K = 4;
+    private static final SequenceKey KEY = new SequenceKey("req-7", 1);
+    private static DecoderSession session;
+    private static int[] prompt;
+
+    @BeforeAll
+    static void open() {
+        String configured = System.getProperty("specstream.models.dir");
+        Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
+        assertTrue(Files.isDirectory(root), "models directory " + root.toAbsolutePath() + " not found");
+        ModelDirectory model = ModelDirectory.open(root.resolve("draft-small"));
+        session = DecoderSession.open(model, InferenceOptions.cpu(1));
+        try (TextTokenizer tokenizer = TextTokenizer.open(model.tokenizerFile())) {
+            prompt = new PromptEncoder(tokenizer, model.config()).encode("Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n");
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    private static ModelDrafter drafter() {
+        return ModelDrafter.withWindowFor("draft-small", session, K);
+    }
+
+    private static SamplingParams params(String kind) {
+        return kind.equals("greedy") ? SamplingParams.greedy() : new SamplingParams(0.8, 50, 0.95);
+    }
+
+    @Test
+    void aFreshTailStartsAtPositionZeroWithKTokens() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            DraftTail tail = drafter.propose(KEY, K).orElseThrow();
+            assertEquals(0, tail.startPosition());
+            assertEquals(K, tail.tokens().length);
+            assertEquals("draft-small", tail.drafter());
+        }
+    }
+
+    @Test
+    void runningAheadStopsAtTheWindow() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            for (int round = 0; round < 3 * K; round++) {
+                drafter.draftAhead(List.of(KEY));
+            }
+            assertEquals(2 * K, drafter.tailLength(KEY));
+            assertEquals(2 * K, drafter.propose(KEY, 5 * K).orElseThrow().tokens().length);
+            assertTrue(drafter.draftAhead(List.of(KEY)).isEmpty(), "a tail at the window must not grow");
+        }
+    }
+
+    @Test
+    void aCommitAgreeingWithTheTailKeepsTheRestOfIt() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            int[] before = drafter.propose(KEY, K).orElseThrow().tokens();
+            drafter.onCommitted(KEY, 0, Arrays.copyOf(before, 2));
+            assertEquals(K - 2, drafter.tailLength(KEY));
+            DraftTail after = drafter.propose(KEY, K).orElseThrow();
+            assertEquals(2, after.startPosition());
+            assertArrayEquals(Arrays.copyOfRange(before, 2, K), Arrays.copyOf(after.tokens(), K - 2));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"greedy", "sampled"})
+    void afterDisagreeingCommitsTheNextDraftEqualsAFreshDrafterFromTheSameContext(String kind) {
+        SamplingParams params = params(kind);
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, params, 11);
+            int[] committed = new int[0];
+            for (int round = 0; round < 6; round++) {
+                int[] tail = drafter.propose(KEY, K).orElseThrow().tokens();
+                // the verifier accepts the first guess and then decides otherwise than the drafter
+                int[] delta = {tail[0], (tail[1] + 1 + round) % session.vocabSize()};
+                drafter.onCommitted(KEY, committed.length, delta);
+                committed = concat(committed, delta);
+                assertEquals(0, drafter.tailLength(KEY), "a disagreeing commit drops the tail");
+
+                DraftTail rolledBack = drafter.propose(KEY, K).orElseThrow();
+                DraftTail fresh = freshDraft(committed, params);
+                assertEquals(fresh, rolledBack, "round " + round);
+                assertEquals(committed.length, rolledBack.startPosition());
+            }
+        }
+    }
+
+    @Test
+    void siblingsInOneBatchDrawTheirOwnSamples() {
+        SequenceKey sibling = new SequenceKey(KEY.requestId(), 0);
+        SamplingParams params = params("sampled");
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, params, 11);
+            drafter.open(sibling, prompt, params, 11);
+            var tails = drafter.proposeAll(List.of(KEY, sibling), 2 * K);
+            assertEquals(2 * K, tails.get(KEY).tokens().length);
+            assertEquals(2 * K, tails.get(sibling).tokens().length);
+            assertFalse(Arrays.equals(tails.get(KEY).tokens(), tails.get(sibling).tokens()),
+                    "two samples of one request drew the same " + 2 * K + " tokens: their noise keys must differ");
+        }
+    }
+
+    @Test
+    void aCommitLeavingAGapIsRefusedWithThePositions() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            drafter.onCommitted(KEY, 0, new int[] {40});
+            var e = assertThrows(IllegalArgumentException.class, () -> drafter.onCommitted(KEY, 3, new int[] {41}));
+            assertTrue(e.getMessage().contains("position 3") && e.getMessage().contains("only 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRepeatedCommitIsAcceptedAndAContradictingOneRefused() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            drafter.onCommitted(KEY, 0, new int[] {40, 41});
+            drafter.onCommitted(KEY, 1, new int[] {41, 42});
+            assertEquals(3, drafter.propose(KEY, K).orElseThrow().startPosition());
+            assertThrows(IllegalArgumentException.class, () -> drafter.onCommitted(KEY, 0, new int[] {39}));
+        }
+    }
+
+    @Test
+    void aForgottenSequenceGetsNoTail() {
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            drafter.forget(KEY);
+            assertTrue(drafter.propose(KEY, K).isEmpty());
+            drafter.forget(KEY); // unknown keys are ignored
+        }
+    }
+
+    private static DraftTail freshDraft(int[] committed, SamplingParams params) {
+        try (ModelDrafter fresh = drafter()) {
+            fresh.open(KEY, prompt, params, 11);
+            fresh.onCommitted(KEY, 0, committed);
+            return fresh.propose(KEY, K).orElseThrow();
+        }
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}

@@ -1,0 +1,87 @@
+package io.specstream.verify;
+
+import io.specstream.draft.DraftTail;
+import io.specstream.draft.SequenceKey;
+import io.specstream.inference.decode.BatchedDecoder;
+import io.specstream.inference.decode.StepRequest;
+import io.specstream.inference.decode.StepResult;
+import io.specstream.inference.sampling.SampledToken;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The body of the verify loop: one batched forward over every active sequence (DESIGN invariant 2: nobody waits
+ * for drafts). A sequence with a usable draft feeds {@code [pending, d1 .. dj]}, the others feed {@code [pending]};
+ * then per sequence the {@link AcceptanceRule} picks the target's tokens, rejected positions are truncated from
+ * the cache, the tokens are committed and the {@link StopRule} applied.
+ *
+ * <p>Draft tokens are capped per sequence by the max draft length, by what can still be committed (max tokens,
+ * context end) and by the step's token budget, handed out in sequence order after every sequence's own token.
+ */
+public final class VerifyStep {
+
+    private final BatchedDecoder decoder;
+    private final AcceptanceRule rule = new AcceptanceRule();
+    private final DraftValidity validity;
+    private final int maxDraftTokens;
+    private final int maxTokensPerStep;
+
+    public VerifyStep(BatchedDecoder decoder, int vocab, int maxDraftTokens, int maxTokensPerStep) {
+        this.decoder = decoder;
+        this.validity = new DraftValidity(vocab);
+        this.maxDraftTokens = maxDraftTokens;
+        this.maxTokensPerStep = maxTokensPerStep;
+    }
+
+    /** Runs one step over {@code active} (none finished) and returns one outcome per sequence, in order. */
+    public List<StepOutcome> run(List<VerifySequence> active, Function<SequenceKey, Optional<DraftTail>> drafts) {
+        int budget = maxTokensPerStep - active.size();
+        List<StepRequest> requests = new ArrayList<>(active.size());
+        List<int[]> verified = new ArrayList<>(active.size());
+        List<Optional<String>> drafters = new ArrayList<>(active.size());
+        for (VerifySequence sequence : active) {
+            int limit = Math.min(Math.min(maxDraftTokens, budget), sequence.room() - 1);
+            Optional<DraftTail> tail = drafts.apply(sequence.key());
+            int[] draft = tail.flatMap(t -> validity.usableSuffix(t, sequence.committedView(), sequence.committedLength(), limit))
+                    .orElse(new int[0]);
+            budget -= draft.length;
+            int[] feed = new int[draft.length + 1];
+            feed[0] = sequence.pending();
+            System.arraycopy(draft, 0, feed, 1, draft.length);
+            requests.add(new StepRequest(sequence.decoderId(), feed));
+            verified.add(draft);
+            drafters.add(draft.length > 0 ? tail.map(DraftTail::drafter) : Optional.empty());
+        }
+        StepResult result = decoder.step(requests);
+        List<StepOutcome> outcomes = new ArrayList<>(active.size());
+        for (int s = 0; s < active.size(); s++) {
+            VerifySequence sequence = active.get(s);
+            int[] draft = verified.get(s);
+            int start = sequence.committedLength();
+            Acceptance acceptance = rule.judge(result.logits(sequence.decoderId()), draft, sequence.params(),
+                    sequence.noiseAt(start));
+            // the cache now holds pending + the whole draft; keep pending + the accepted part
+            int keep = sequence.promptLength() + start + acceptance.accepted();
+            if (decoder.length(sequence.decoderId()) > keep) {
+                decoder.truncate(sequence.decoderId(), keep);
+            }
+            int committed = 0;
+            Optional<FinishReason> finish = Optional.empty();
+            for (SampledToken token : acceptance.committed()) {
+                committed++;
+                finish = sequence.commit(token);
+                if (finish.isPresent()) {
+                    break; // tokens past a stop are not part of the response, exactly as in plain decoding
+                }
+            }
+            sequence.recordStep(drafters.get(s), draft.length, acceptance.accepted());
+            outcomes.add(new StepOutcome(sequence.key(), start, Arrays.copyOf(acceptance.tokens(), committed),
+                    drafters.get(s), draft.length, acceptance.accepted(), finish));
+        }
+        return outcomes;
+    }
+}
