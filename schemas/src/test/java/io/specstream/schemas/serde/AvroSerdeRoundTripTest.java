@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.specstream.schemas.SampleRecords;
 import io.specstream.schemas.avro.RolloutRequest;
-import io.specstream.schemas.registry.EmbeddedSchemaRegistry;
-import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
-import io.specstream.testkit.TestKafkaExtension;
+import io.specstream.testkit.TestRegistryExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,20 +31,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AvroSerdeRoundTripTest {
 
     @RegisterExtension
-    static final TestKafkaExtension KAFKA = new TestKafkaExtension();
+    static final TestRegistryExtension REGISTRY = new TestRegistryExtension();
 
-    private static EmbeddedSchemaRegistry server;
     private static SchemaRegistry registry;
 
     @BeforeAll
-    static void startRegistry() {
-        server = EmbeddedSchemaRegistry.start(KAFKA.kafka().clientConfig(), "_schemas", 0);
-        registry = new RestSchemaRegistryClient(server.url());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        server.close();
+    static void connect() {
+        registry = REGISTRY.client();
     }
 
     static Stream<Arguments> everyRecord() {
@@ -87,14 +77,14 @@ class AvroSerdeRoundTripTest {
 
     private <T extends SpecificRecord> T produceAndConsumeOne(String topic, T sample, AvroSerde<T> serde) {
         try (KafkaProducer<String, T> producer =
-                     new KafkaProducer<>(KAFKA.kafka().clientConfig(), new StringSerializer(), serde.serializer())) {
+                     new KafkaProducer<>(REGISTRY.kafka().clientConfig(), new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>(topic, "req-0007", sample)).get();
         } catch (Exception e) {
             throw new AssertionError("produce failed", e);
         }
         TopicPartition partition = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, T> consumer =
-                     new KafkaConsumer<>(KAFKA.kafka().clientConfig(), new StringDeserializer(), serde.deserializer())) {
+                     new KafkaConsumer<>(REGISTRY.kafka().clientConfig(), new StringDeserializer(), serde.deserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             List<ConsumerRecord<String, T>> received = new ArrayList<>();

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.specstream.schemas.SampleRecords;
 import io.specstream.schemas.avro.RolloutRequest;
-import io.specstream.schemas.registry.EmbeddedSchemaRegistry;
-import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
-import io.specstream.testkit.TestKafkaExtension;
+import io.specstream.testkit.TestRegistryExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,22 +27,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WireFormatTest {
 
     @RegisterExtension
-    static final TestKafkaExtension KAFKA = new TestKafkaExtension();
+    static final TestRegistryExtension REGISTRY = new TestRegistryExtension();
 
-    private static EmbeddedSchemaRegistry server;
     private static SchemaRegistry registry;
 
     private final AvroSerde<RolloutRequest> serde = AvroSerde.of(RolloutRequest.class, registry);
 
     @BeforeAll
-    static void startRegistry() {
-        server = EmbeddedSchemaRegistry.start(KAFKA.kafka().clientConfig(), "_schemas", 0);
-        registry = new RestSchemaRegistryClient(server.url());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        server.close();
+    static void connect() {
+        registry = REGISTRY.client();
     }
 
     @Test
