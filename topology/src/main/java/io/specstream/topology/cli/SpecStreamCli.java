@@ -1,5 +1,6 @@
 package io.specstream.topology.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ public final class SpecStreamCli {
     /** The command line with its error handling: a bad flag prints usage, any other failure one line, no trace. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SpecStreamCli());
+        ServiceLoader.load(SubcommandProvider.class).forEach(provider -> commandLine.addSubcommand(provider.subcommand()));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("specstream " + cmd.getCommandName() + ": " + describe(exception));
             cmd.getErr().flush();

@@ -1,0 +1,137 @@
+package io.specstream.draft.service;
+
+import io.specstream.draft.ModelDrafter;
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.TopicSpec;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.testing.TestCluster;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The draft-ahead loop over a real broker with the shipped draft-tiny model. */
+class DraftLoopTest {
+
+    private static final int K = 4;
+    private static TestCluster cluster;
+    private static DecoderSession session;
+    private static TextTokenizer tokenizer;
+    private static PromptEncoder encoder;
+
+    @BeforeAll
+    static void start() {
+        cluster = TestCluster.start(new TopicCatalogue("", 2));
+        String configured = System.getProperty("specstream.models.dir");
+        ModelDirectory model = ModelDirectory.open((configured != null ? Path.of(configured) : Path.of("..", "models"))
+                .resolve("draft-tiny"));
+        session = DecoderSession.open(model, InferenceOptions.cpu(1));
+        tokenizer = TextTokenizer.open(model.tokenizerFile());
+        encoder = new PromptEncoder(tokenizer, model.config());
+    }
+
+    @AfterAll
+    static void stop() {
+        tokenizer.close();
+        session.close();
+        cluster.close();
+    }
+
+    @Test
+    void aNewRequestGetsTailsFromPositionZeroAndACommitMovesThemPastIt() throws Exception {
+        String id = "req-" + UUID.randomUUID();
+        publish(Topics.PROMPTS, id, RolloutRequest.newBuilder().setRequestId(id)
+                .setPromptText("Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n").build());
+        DraftLoop loop = new DraftLoop(ModelDrafter.withWindowFor("draft-tiny", session, K), encoder,
+                cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        try {
+            DraftChunk first = awaitChunk(id, chunk -> chunk.getStartPosition() == 0).orElseThrow(
+                    () -> new AssertionError("no chunk at position 0 for " + id));
+            assertEquals("draft-tiny", first.getDrafter());
+            int guessed = first.getTokens().get(0);
+            int other = guessed == 5 ? 6 : 5;
+            publish(Topics.COMMITS, id, CommitUpdate.newBuilder().setRequestId(id).setSampleIndex(0)
+                    .setStartPosition(0).setTokens(List.of(guessed, other)).setCommittedLength(2).build());
+
+            DraftChunk after = awaitChunk(id, chunk -> chunk.getStartPosition() == 2).orElseThrow(
+                    () -> new AssertionError("no chunk past the commit for " + id));
+            assertEquals(2, after.getBaseCommittedLength());
+            assertTrue(after.getTokens().size() <= 2 * K, "tail " + after.getTokens() + " beyond the window");
+            assertNotEquals(0, after.getTokens().size());
+        } finally {
+            loop.close();
+            thread.join();
+        }
+        assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+    }
+
+    private static <V extends SpecificRecord> void publish(
+            TopicSpec<String, V> spec, String key, V value)
+            throws ExecutionException, InterruptedException {
+        String topic = cluster.catalogue().name(spec);
+        Serializer<V> serializer = spec.valueSerde(cluster.registry()).serializer();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.settings().producer())) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                    serializer.serialize(topic, value))).get();
+        }
+    }
+
+    /** The first chunk of {@code requestId} matching {@code wanted}, polling up to a generous deadline. */
+    private static Optional<DraftChunk> awaitChunk(String requestId, Predicate<DraftChunk> wanted) {
+        String topic = cluster.catalogue().name(Topics.DRAFTS);
+        Deserializer<DraftChunk> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(cluster.settings().consumer("reader-" + UUID.randomUUID(), false))) {
+            consumer.subscribe(List.of(topic));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    DraftChunk chunk = values.deserialize(topic, record.value());
+                    if (chunk.getRequestId().equals(requestId) && wanted.test(chunk)) {
+                        return Optional.of(chunk);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,115 @@
+package io.specstream.verify.service;
+
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.DrafterStats;
+import io.specstream.schemas.avro.FinishReason;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.avro.RolloutTimings;
+import io.specstream.schemas.avro.SequenceSnapshot;
+import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.StepOutcome;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Avro records the verifier writes, built from the engine's values: a {@link CommitUpdate} and an
+ * {@link AcceptanceEvent} per step outcome, a {@link Rollout} and a final {@link SequenceSnapshot} per completion.
+ */
+final class OutputRecords {
+
+    private final Clock clock;
+
+    OutputRecords(Clock clock) {
+        this.clock = clock;
+    }
+
+    CommitUpdate commit(StepOutcome outcome) {
+        int[] tokens = outcome.tokens();
+        return CommitUpdate.newBuilder()
+                .setRequestId(outcome.key().requestId())
+                .setSampleIndex(outcome.key().sampleIndex())
+                .setStartPosition(outcome.startPosition())
+                .setTokens(ints(tokens))
+                .setCommittedLength(outcome.startPosition() + tokens.length)
+                .setFinished(outcome.finished())
+                .setEpoch(0)
+                .build();
+    }
+
+    AcceptanceEvent acceptance(StepOutcome outcome, int batchSize, long stepMicros) {
+        return AcceptanceEvent.newBuilder()
+                .setRequestId(outcome.key().requestId())
+                .setSampleIndex(outcome.key().sampleIndex())
+                .setDrafter(outcome.drafter().orElse(null))
+                .setProposed(outcome.proposed())
+                .setAccepted(outcome.accepted())
+                .setCommittedLength(outcome.startPosition() + outcome.tokens().length)
+                .setBatchSize(batchSize)
+                .setStepCostMicros(stepMicros)
+                .setTimestampMs(clock.millis())
+                .build();
+    }
+
+    /** The rollout of {@code done}, its timings measured from the request's arrival at {@code receivedAtMs}. */
+    Rollout rollout(CompletedRollout done, RolloutRequest request, long receivedAtMs, FirstToken first) {
+        List<DrafterStats> stats = new ArrayList<>();
+        done.drafters().forEach((name, s) -> stats.add(DrafterStats.newBuilder().setDrafter(name)
+                .setProposed(s.proposed()).setAccepted(s.accepted()).setVerifySteps(s.verifySteps()).build()));
+        return Rollout.newBuilder()
+                .setRequestId(done.requestId())
+                .setSampleIndex(done.sampleIndex())
+                .setPromptTokenIds(ints(done.promptIds()))
+                .setResponseTokenIds(ints(done.responseIds()))
+                .setResponseText(done.responseText())
+                .setLogprobs(floats(done.rawLogProbs()))
+                .setScaledLogprobs(floats(done.samplingLogProbs()))
+                .setFinishReason(FinishReason.valueOf(done.finishReason().name()))
+                .setPromptTokens(done.promptTokens())
+                .setResponseTokens(done.responseTokens())
+                .setDrafterStats(stats)
+                .setVerifySteps(done.verifySteps())
+                .setPolicyVersion(request.getPolicyVersion())
+                .setGroupId(request.getGroupId())
+                .setTimings(RolloutTimings.newBuilder()
+                        .setQueuedMs(first.stepStartMs() - receivedAtMs)
+                        .setFirstTokenMs(first.committedAtMs() - receivedAtMs)
+                        .setTotalMs(clock.millis() - receivedAtMs)
+                        .build())
+                .build();
+    }
+
+    SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request) {
+        return SequenceSnapshot.newBuilder()
+                .setRequestId(done.requestId())
+                .setSampleIndex(done.sampleIndex())
+                .setRequest(request)
+                .setPromptTokenIds(ints(done.promptIds()))
+                .setCommittedTokenIds(ints(done.responseIds()))
+                .setLogprobs(floats(done.rawLogProbs()))
+                .setScaledLogprobs(floats(done.samplingLogProbs()))
+                .setFinished(true)
+                .setEpoch(0)
+                .setUpdatedAtMs(clock.millis())
+                .build();
+    }
+
+    private static List<Integer> ints(int[] values) {
+        List<Integer> list = new ArrayList<>(values.length);
+        for (int value : values) {
+            list.add(value);
+        }
+        return list;
+    }
+
+    private static List<Float> floats(double[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (double value : values) {
+            list.add((float) value);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,292 @@
+package io.specstream.verify.service;
+
+import io.specstream.draft.DraftTail;
+import io.specstream.draft.SequenceKey;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.avro.SequenceSnapshot;
+import io.specstream.schemas.registry.RestSchemaRegistryClient;
+import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.deadletter.DeadLetterPublisher;
+import io.specstream.topology.deadletter.RecordDecoder;
+import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.StepOutcome;
+import io.specstream.verify.VerifyEngine;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The verifier's one loop: prompts in, commits and acceptance events out per step, rollouts out exactly once.
+ *
+ * <p>Each iteration polls {@code prompts} (read_committed, offsets committed only through the transaction) and
+ * {@code drafts} (read_uncommitted, hints), timeout 0 while the engine has work, so it never waits for drafts
+ * (DESIGN invariant 2). It submits new requests, keeps the newest chunk per running sequence (the engine validates
+ * it), steps the engine, and publishes one CommitUpdate and one AcceptanceEvent per outcome on a plain producer.
+ * Completions of the step — Rollout, the final SequenceSnapshot and the prompt offsets that became committable —
+ * go out in one transaction (invariant 5). Bad records and impossible requests become dead letters.
+ *
+ * <p>Single-threaded: {@link #run()} owns every client; {@link #close()} only asks it to stop.
+ * The {@code drafts} partitions read are those with the numbers of the {@code prompts} partitions owned.
+ */
+public final class VerifyLoop implements Runnable, AutoCloseable {
+
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+    private final VerifyEngine engine;
+    private final RequestSpecs specs;
+    private final ClientSettings settings;
+    private final TopicCatalogue catalogue;
+    private final String groupId;
+    private final String transactionalId;
+    private final Clock clock = Clock.systemUTC();
+    private final OutputRecords records = new OutputRecords(clock);
+    private final PromptOffsets offsets = new PromptOffsets();
+    private final Map<String, AdmittedRequest> admitted = new HashMap<>();
+    private final Set<SequenceKey> running = new HashSet<>();
+    private final Map<SequenceKey, DraftTail> drafts = new HashMap<>();
+    private final Map<SequenceKey, FirstToken> firstTokens = new HashMap<>();
+    private volatile boolean open = true;
+    private volatile KafkaConsumer<byte[], byte[]> promptConsumer;
+
+    public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                      String groupId, String transactionalId) {
+        this.engine = engine;
+        this.specs = new RequestSpecs(encoder);
+        this.settings = settings;
+        this.catalogue = catalogue;
+        this.groupId = groupId;
+        this.transactionalId = transactionalId;
+    }
+
+    @Override
+    public void run() {
+        SchemaRegistry registry = new RestSchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryClient());
+        Map<String, Object> transactional = settings.producer();
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        // the prompts consumer closes first: its revocation callback still moves the drafts consumer
+        try (KafkaConsumer<byte[], byte[]> draftConsumer = new KafkaConsumer<>(settings.consumer(groupId + "-drafts", false));
+             KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(settings.consumer(groupId, true));
+             KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(settings.producer());
+             KafkaProducer<byte[], byte[]> completions = new KafkaProducer<>(transactional)) {
+            promptConsumer = prompts;
+            if (!open) {
+                return;
+            }
+            Io io = new Io(registry, plain, completions, prompts);
+            completions.initTransactions();
+            prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new FollowDrafts(draftConsumer));
+            while (open) {
+                for (ConsumerRecord<byte[], byte[]> record : prompts.poll(engine.hasWork() ? Duration.ZERO : IDLE_POLL)) {
+                    io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
+                            () -> offsets.received(partitionOf(record), record.offset(), 0));
+                }
+                if (!draftConsumer.assignment().isEmpty()) {
+                    for (ConsumerRecord<byte[], byte[]> record : draftConsumer.poll(Duration.ZERO)) {
+                        io.chunks.decode(record).ifPresent(chunk -> keep(io, record, chunk));
+                    }
+                }
+                if (engine.hasWork()) {
+                    step(io);
+                }
+                complete(io, engine.takeFinished());
+            }
+        } catch (WakeupException e) {
+            if (open) {
+                throw e;
+            }
+        }
+    }
+
+    /** Asks {@link #run()} to stop; safe from any thread. */
+    @Override
+    public void close() {
+        open = false;
+        KafkaConsumer<byte[], byte[]> consumer = promptConsumer;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+    }
+
+    private void submit(Io io, ConsumerRecord<byte[], byte[]> record, RolloutRequest request) {
+        TopicPartition partition = partitionOf(record);
+        try {
+            if (admitted.containsKey(request.getRequestId())) {
+                throw new IllegalArgumentException("request " + request.getRequestId() + " is already running");
+            }
+            RolloutSpec spec = specs.toSpec(request);
+            engine.submit(spec);
+            admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), clock.millis()));
+            for (int s = 0; s < spec.samples(); s++) {
+                running.add(new SequenceKey(spec.requestId(), s));
+            }
+            offsets.received(partition, record.offset(), spec.samples());
+        } catch (IllegalArgumentException e) {
+            io.deadLetters.publish(record, e.getMessage(), e);
+            offsets.received(partition, record.offset(), 0);
+        }
+    }
+
+    private void keep(Io io, ConsumerRecord<byte[], byte[]> record, DraftChunk chunk) {
+        SequenceKey key;
+        DraftTail tail;
+        try {
+            key = new SequenceKey(chunk.getRequestId(), chunk.getSampleIndex());
+            tail = new DraftTail(chunk.getDrafter(), chunk.getStartPosition(),
+                    chunk.getTokens().stream().mapToInt(Integer::intValue).toArray());
+        } catch (IllegalArgumentException e) {
+            io.deadLetters.publish(record, "unusable draft chunk: " + e.getMessage(), e);
+            return;
+        }
+        if (running.contains(key)) {
+            drafts.put(key, tail); // newest wins; the engine checks it against what is committed
+        }
+    }
+
+    private void step(Io io) {
+        long startedMs = clock.millis();
+        long started = System.nanoTime();
+        List<StepOutcome> outcomes = engine.step(key -> Optional.ofNullable(drafts.get(key)));
+        long micros = (System.nanoTime() - started) / 1_000;
+        FirstToken first = new FirstToken(startedMs, clock.millis());
+        for (StepOutcome outcome : outcomes) {
+            firstTokens.putIfAbsent(outcome.key(), first);
+            byte[] key = keyOf(outcome.key().requestId());
+            io.plain.send(new ProducerRecord<>(io.commitsTopic, key,
+                    io.commits.serialize(io.commitsTopic, records.commit(outcome))));
+            io.plain.send(new ProducerRecord<>(io.acceptanceTopic, key,
+                    io.acceptance.serialize(io.acceptanceTopic, records.acceptance(outcome, outcomes.size(), micros))));
+        }
+    }
+
+    /** One transaction: every completion's Rollout and final snapshot, plus the prompt offsets that became free. */
+    private void complete(Io io, List<CompletedRollout> done) {
+        if (done.isEmpty() && offsets.advanced().isEmpty()) {
+            return;
+        }
+        io.completions.beginTransaction();
+        for (CompletedRollout rollout : done) {
+            AdmittedRequest request = admitted.get(rollout.requestId());
+            byte[] key = keyOf(rollout.requestId());
+            io.completions.send(new ProducerRecord<>(io.rolloutsTopic, key,
+                    io.rollouts.serialize(io.rolloutsTopic, records.rollout(rollout, request.request(),
+                            request.receivedAtMs(), firstTokens.remove(rollout.key())))));
+            io.completions.send(new ProducerRecord<>(io.sequencesTopic, key,
+                    io.snapshots.serialize(io.sequencesTopic, records.finalSnapshot(rollout, request.request()))));
+            running.remove(rollout.key());
+            drafts.remove(rollout.key());
+            if (offsets.sampleFinished(request.partition(), request.offset())) {
+                admitted.remove(rollout.requestId());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> positions = offsets.advanced();
+        if (!positions.isEmpty()) {
+            io.completions.sendOffsetsToTransaction(positions, io.promptConsumer.groupMetadata());
+        }
+        io.completions.commitTransaction();
+        offsets.committed(positions);
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    private static byte[] keyOf(String requestId) {
+        return requestId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The drafts partitions followed are those numbered like the prompts partitions owned (same request-id key). */
+    private final class FollowDrafts implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> draftConsumer;
+
+        FollowDrafts(KafkaConsumer<byte[], byte[]> draftConsumer) {
+            this.draftConsumer = draftConsumer;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            follow(partitions, true);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            follow(partitions, false);
+        }
+
+        private void follow(Collection<TopicPartition> changed, boolean add) {
+            String draftsTopic = catalogue.name(Topics.DRAFTS);
+            Set<TopicPartition> assigned = new HashSet<>(draftConsumer.assignment());
+            Set<TopicPartition> fresh = new HashSet<>();
+            for (TopicPartition partition : changed) {
+                TopicPartition drafts = new TopicPartition(draftsTopic, partition.partition());
+                if (add && assigned.add(drafts)) {
+                    fresh.add(drafts);
+                } else if (!add) {
+                    assigned.remove(drafts);
+                }
+            }
+            draftConsumer.assign(assigned);
+            // older chunks are hints for sequences this instance did not run yet: nothing to gain from them
+            draftConsumer.seekToEnd(fresh);
+        }
+    }
+
+    /** The clients and codecs of one run. */
+    private final class Io {
+        final KafkaProducer<byte[], byte[]> plain;
+        final KafkaProducer<byte[], byte[]> completions;
+        final KafkaConsumer<byte[], byte[]> promptConsumer;
+        final DeadLetterPublisher deadLetters;
+        final RecordDecoder<RolloutRequest> requests;
+        final RecordDecoder<DraftChunk> chunks;
+        final Serializer<CommitUpdate> commits;
+        final Serializer<AcceptanceEvent> acceptance;
+        final Serializer<Rollout> rollouts;
+        final Serializer<SequenceSnapshot> snapshots;
+        final String commitsTopic = catalogue.name(Topics.COMMITS);
+        final String acceptanceTopic = catalogue.name(Topics.ACCEPTANCE);
+        final String rolloutsTopic = catalogue.name(Topics.ROLLOUTS);
+        final String sequencesTopic = catalogue.name(Topics.SEQUENCES);
+
+        Io(SchemaRegistry registry, KafkaProducer<byte[], byte[]> plain, KafkaProducer<byte[], byte[]> completions,
+           KafkaConsumer<byte[], byte[]> promptConsumer) {
+            this.plain = plain;
+            this.completions = completions;
+            this.promptConsumer = promptConsumer;
+            this.deadLetters = new DeadLetterPublisher(plain, Topics.DEAD_LETTERS.valueSerde(registry).serializer(),
+                    catalogue, clock);
+            this.requests = new RecordDecoder<>(Topics.PROMPTS.valueSerde(registry).deserializer(), deadLetters);
+            this.chunks = new RecordDecoder<>(Topics.DRAFTS.valueSerde(registry).deserializer(), deadLetters);
+            this.commits = Topics.COMMITS.valueSerde(registry).serializer();
+            this.acceptance = Topics.ACCEPTANCE.valueSerde(registry).serializer();
+            this.rollouts = Topics.ROLLOUTS.valueSerde(registry).serializer();
+            this.snapshots = Topics.SEQUENCES.valueSerde(registry).serializer();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.specstream.verify.service;
+
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.DeadLetter;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.topology.admin.SchemaBootstrap;
+import io.specstream.topology.admin.TopicBootstrap;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.testing.TestCluster;
+import io.specstream.topology.testing.TopicReader;
+import io.specstream.verify.VerifyConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+
+/** One real broker and registry for a test class; each test gets its own topics (a fresh prefix). */
+final class PipelineFixture implements AutoCloseable {
+
+    private final TestCluster cluster = TestCluster.start(new TopicCatalogue("base-", 1));
+
+    static Path models() {
+        String configured = System.getProperty("specstream.models.dir");
+        Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("models directory " + root.toAbsolutePath() + " not found");
+        }
+        return root;
+    }
+
+    static VerifyConfig verifyConfig(int maxDraftTokens) {
+        return new VerifyConfig(64, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1));
+    }
+
+    static DecoderSession session(String model) {
+        return DecoderSession.open(ModelDirectory.open(models().resolve(model)), InferenceOptions.cpu(1));
+    }
+
+    static TextTokenizer tokenizer() {
+        return TextTokenizer.open(ModelDirectory.open(models().resolve("target")).tokenizerFile());
+    }
+
+    static PromptEncoder encoder(TextTokenizer tokenizer) {
+        return new PromptEncoder(tokenizer, ModelDirectory.open(models().resolve("target")).config());
+    }
+
+    SchemaRegistry registry() {
+        return cluster.registry();
+    }
+
+    ClientSettings settings() {
+        return cluster.settings();
+    }
+
+    /** Fresh topics (2 partitions) under a new prefix, with their schemas registered. */
+    TopicCatalogue freshTopics() {
+        TopicCatalogue catalogue = new TopicCatalogue("t" + UUID.randomUUID().toString().substring(0, 8) + "-", 2);
+        try (Admin admin = Admin.create(settings().admin())) {
+            new TopicBootstrap(admin, catalogue).ensureTopics();
+        }
+        new SchemaBootstrap(cluster.registry(), catalogue).registerAll();
+        return catalogue;
+    }
+
+    void publish(TopicCatalogue catalogue, List<RolloutRequest> requests) {
+        String topic = catalogue.name(Topics.PROMPTS);
+        var serializer = Topics.PROMPTS.valueSerde(cluster.registry()).serializer();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
+            for (RolloutRequest request : requests) {
+                producer.send(new ProducerRecord<>(topic, request.getRequestId().getBytes(StandardCharsets.UTF_8),
+                        serializer.serialize(topic, request))).get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish prompts", e);
+        }
+    }
+
+    void publishRaw(TopicCatalogue catalogue, String key, byte[] value) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
+            producer.send(new ProducerRecord<>(catalogue.name(Topics.PROMPTS), key.getBytes(StandardCharsets.UTF_8),
+                    value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish raw prompt", e);
+        }
+    }
+
+    List<DeadLetter> deadLetters(TopicCatalogue catalogue, int count) {
+        Deserializer<DeadLetter> values = Topics.DEAD_LETTERS.valueSerde(cluster.registry()).deserializer();
+        return TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.DEAD_LETTERS), count,
+                new StringDeserializer(), values).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Sum over partitions of the prompt offsets {@code groupId} has committed. */
+    long committedPromptOffsets(String groupId) {
+        try (Admin admin = Admin.create(settings().admin())) {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().values().stream()
+                    .mapToLong(OffsetAndMetadata::offset).sum();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot read offsets of " + groupId, e);
+        }
+    }
+
+    /** Rollouts a read_committed consumer sees, keyed "request#sample"; waits for {@code count} of them. */
+    Map<String, Rollout> rollouts(TopicCatalogue catalogue, int count) {
+        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(cluster.registry()).deserializer();
+        Map<String, Rollout> byKey = new HashMap<>();
+        for (ConsumerRecord<String, Rollout> record : TopicReader.read(settings().kafkaCommon(),
+                catalogue.name(Topics.ROLLOUTS), count, new StringDeserializer(), values)) {
+            Rollout rollout = record.value();
+            Rollout earlier = byKey.put(rollout.getRequestId() + "#" + rollout.getSampleIndex(), rollout);
+            if (earlier != null) {
+                throw new AssertionError("a second rollout for " + rollout.getRequestId() + "#" + rollout.getSampleIndex());
+            }
+        }
+        return byKey;
+    }
+
+    /** Whether an acceptance event matching {@code wanted} appears before a generous deadline. */
+    boolean acceptanceShows(TopicCatalogue catalogue, Predicate<AcceptanceEvent> wanted) {
+        Deserializer<AcceptanceEvent> values = Topics.ACCEPTANCE.valueSerde(cluster.registry()).deserializer();
+        Map<String, Object> config = new HashMap<>(settings().kafkaCommon());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "acceptance-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, AcceptanceEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(catalogue.name(Topics.ACCEPTANCE)));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, AcceptanceEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wanted.test(record.value())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}

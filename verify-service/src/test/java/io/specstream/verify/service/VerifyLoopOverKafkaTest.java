@@ -1,0 +1,238 @@
+package io.specstream.verify.service;
+
+import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.service.DraftLoop;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.sampling.SamplingParams;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.DeadLetter;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.PlainRollouts;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.VerifyEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * verify-service and draft-service over a real broker with the shipped models: the rollouts a trainer reads are,
+ * token for token, what plain decoding of the target gives, whatever drafts arrive.
+ */
+class VerifyLoopOverKafkaTest {
+
+    private static final int SAMPLES = 2;
+    private static final int MAX_NEW_TOKENS = 32;
+    private static final int DRAFT_TOKENS = 4;
+    private static final double LOG_PROB_TOLERANCE = 1e-5;
+    private static final List<String> PROMPTS = List.of(
+            "Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n",
+            "Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n",
+            "Q: Mia reads 12 pages a day. How many pages does she read in 5 days?\n");
+
+    private static PipelineFixture fixture;
+    private static VerifyEngine engine;
+    private static TextTokenizer tokenizer;
+    private static PromptEncoder encoder;
+
+    @BeforeAll
+    static void start() {
+        fixture = new PipelineFixture();
+        engine = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS));
+        tokenizer = PipelineFixture.tokenizer();
+        encoder = PipelineFixture.encoder(tokenizer);
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+        tokenizer.close();
+        fixture.close();
+    }
+
+    @Test
+    void withoutADrafterTheRolloutsEqualPlainDecoding() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("plain", 0.8f);
+        List<CompletedRollout> expected = plainRollouts(requests);
+        fixture.publish(topics, requests);
+
+        Map<String, Rollout> rollouts;
+        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+            rollouts = fixture.rollouts(topics, expected.size());
+        }
+
+        assertSameRollouts(expected, rollouts);
+    }
+
+    @Test
+    void timingsRunFromArrivalThroughTheFirstTokenToTheEnd() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = List.of(request("timed", PROMPTS.get(0), 0f, 0));
+        fixture.publish(topics, requests);
+
+        Map<String, Rollout> rollouts;
+        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+            rollouts = fixture.rollouts(topics, SAMPLES);
+        }
+
+        assertEquals(SAMPLES, rollouts.size());
+        for (Rollout rollout : rollouts.values()) {
+            var timings = rollout.getTimings();
+            assertTrue(0 <= timings.getQueuedMs() && timings.getQueuedMs() <= timings.getFirstTokenMs()
+                    && timings.getFirstTokenMs() <= timings.getTotalMs(), timings.toString());
+        }
+    }
+
+    @Test
+    void withTheDraftLoopTheRolloutsEqualPlainDecodingAndDraftsAreAccepted() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("drafted", 0.8f);
+        List<CompletedRollout> expected = plainRollouts(requests);
+        fixture.publish(topics, requests);
+
+        Map<String, Rollout> rollouts;
+        boolean accepted;
+        try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
+             ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
+             RunningLoop draft = RunningLoop.start(new DraftLoop(drafter, encoder, fixture.settings(), topics,
+                     "draft-" + UUID.randomUUID()), "draft");
+             RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+            rollouts = fixture.rollouts(topics, expected.size());
+            accepted = fixture.acceptanceShows(topics,
+                    event -> "draft-tiny".equals(event.getDrafter()) && event.getAccepted() > 0);
+        }
+
+        assertSameRollouts(expected, rollouts);
+        assertTrue(accepted, "no acceptance event shows a draft-tiny token accepted");
+    }
+
+    @Test
+    void staleFutureAndOutOfRangeDraftChunksNeverChangeTheOutput() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("hostile", 0.8f);
+        List<CompletedRollout> expected = plainRollouts(requests);
+        fixture.publish(topics, requests);
+
+        Map<String, Rollout> rollouts;
+        HostileDrafter hostile = new HostileDrafter(fixture.settings(), topics, fixture.registry(),
+                engine.model().vocabSize());
+        try (RunningLoop drafts = RunningLoop.start(hostile, "hostile");
+             RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+            rollouts = fixture.rollouts(topics, expected.size());
+        }
+
+        assertTrue(hostile.sent() > 0, "the hostile drafter published nothing");
+        assertSameRollouts(expected, rollouts);
+        for (Rollout rollout : rollouts.values()) {
+            rollout.getDrafterStats().forEach(stats -> assertEquals(0, stats.getAccepted(),
+                    rollout.getRequestId() + ": accepted tokens of " + stats.getDrafter()));
+        }
+    }
+
+    @Test
+    void badPromptsBecomeDeadLettersAndTheOtherRequestsComplete() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        fixture.publishRaw(topics, "garbage", "not avro".getBytes(StandardCharsets.UTF_8));
+        fixture.publish(topics, List.of(RolloutRequest.newBuilder(request("no-samples", PROMPTS.get(1), 0f, 0))
+                .setNSamples(0).build()));
+        List<RolloutRequest> good = List.of(request("good", PROMPTS.get(2), 0f, 0));
+        List<CompletedRollout> expected = plainRollouts(good);
+        fixture.publish(topics, good);
+
+        Map<String, Rollout> rollouts;
+        List<DeadLetter> letters;
+        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+            rollouts = fixture.rollouts(topics, expected.size());
+            letters = fixture.deadLetters(topics, 2);
+        }
+
+        assertSameRollouts(expected, rollouts);
+        assertEquals(2, letters.size(), "dead letters: " + letters);
+        assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("cannot decode")), letters.toString());
+        assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("no-samples")
+                && letter.getReason().contains("n samples=0")), letters.toString());
+    }
+
+    @Test
+    void everyPromptOffsetIsCommittedOnceItsRolloutsAreOut() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("offsets", 0.8f);
+        List<CompletedRollout> expected = plainRollouts(requests);
+        fixture.publish(topics, requests);
+
+        String group = "verify-" + UUID.randomUUID();
+        long committed;
+        try (RunningLoop verify = RunningLoop.start(
+                new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx"), "verify")) {
+            fixture.rollouts(topics, expected.size());
+            committed = fixture.committedPromptOffsets(group);
+        }
+
+        assertEquals(requests.size(), committed, "prompt offsets committed over both partitions");
+    }
+
+    private static VerifyLoop verifyLoop(TopicCatalogue topics) {
+        String id = "verify-" + UUID.randomUUID();
+        return new VerifyLoop(engine, encoder, fixture.settings(), topics, id, id + "-tx");
+    }
+
+    /** The prompts twice: greedy, then sampled at {@code temperature} with a seed. */
+    private static List<RolloutRequest> requests(String prefix, float temperature) {
+        List<RolloutRequest> requests = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.size(); i++) {
+            requests.add(request(prefix + "-greedy-" + i, PROMPTS.get(i), 0f, 0));
+        }
+        requests.add(request(prefix + "-sampled-0", PROMPTS.get(0), temperature, 11));
+        return requests;
+    }
+
+    private static RolloutRequest request(String id, String prompt, float temperature, long seed) {
+        return RolloutRequest.newBuilder().setRequestId(id).setPromptText(prompt).setNSamples(SAMPLES)
+                .setMaxNewTokens(MAX_NEW_TOKENS).setTemperature(temperature).setSeed(seed)
+                .setGroupId("group-" + id).build();
+    }
+
+    /** What the target alone gives for {@code requests}, built without the service's translation. */
+    private static List<CompletedRollout> plainRollouts(List<RolloutRequest> requests) {
+        List<RolloutSpec> specs = requests.stream().map(r -> new RolloutSpec(r.getRequestId(),
+                encoder.encode(r.getPromptText()), SAMPLES, MAX_NEW_TOKENS, new int[0], List.of(),
+                r.getTemperature() == 0 ? SamplingParams.greedy() : SamplingParams.temperature(r.getTemperature()),
+                r.getSeed())).toList();
+        return new PlainRollouts(engine).run(specs);
+    }
+
+    private static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
+        assertEquals(expected.size(), rollouts.size(), "rollouts read: " + rollouts.keySet());
+        for (CompletedRollout reference : expected) {
+            String key = reference.requestId() + "#" + reference.sampleIndex();
+            Rollout rollout = rollouts.get(key);
+            assertNotNull(rollout, "no rollout for " + key);
+            assertArrayEquals(reference.responseIds(),
+                    rollout.getResponseTokenIds().stream().mapToInt(Integer::intValue).toArray(), key + " tokens");
+            double[] raw = reference.rawLogProbs();
+            double[] scaled = reference.samplingLogProbs();
+            for (int i = 0; i < raw.length; i++) {
+                assertEquals(raw[i], rollout.getLogprobs().get(i), LOG_PROB_TOLERANCE, key + " raw log-prob " + i);
+                assertEquals(scaled[i], rollout.getScaledLogprobs().get(i), LOG_PROB_TOLERANCE, key + " sampling log-prob " + i);
+            }
+            assertEquals(reference.finishReason().name(), rollout.getFinishReason().name(), key + " finish reason");
+            assertEquals(reference.responseText(), rollout.getResponseText(), key + " text");
+            assertEquals("group-" + reference.requestId(), rollout.getGroupId(), key + " group id");
+        }
+    }
+}
