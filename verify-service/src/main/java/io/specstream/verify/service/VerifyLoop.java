@@ -1,6 +1,7 @@
 package io.specstream.verify.service;
 
 import io.specstream.draft.DraftTail;
+import io.specstream.draft.Drafter;
 import io.specstream.draft.SequenceKey;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.AcceptanceEvent;
@@ -72,11 +73,23 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final Set<SequenceKey> running = new HashSet<>();
     private final Map<SequenceKey, DraftTail> drafts = new HashMap<>();
     private final Map<SequenceKey, FirstToken> firstTokens = new HashMap<>();
+    private final Optional<LockStepDrafting> lockStep;
+    private final Map<String, RolloutSpec> lockStepSpecs = new HashMap<>();
     private volatile boolean open = true;
     private volatile KafkaConsumer<byte[], byte[]> promptConsumer;
 
     public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                       String groupId, String transactionalId) {
+        this(engine, encoder, settings, catalogue, groupId, transactionalId, Optional.empty());
+    }
+
+    /**
+     * With {@code lockStep} present the loop drafts for itself, coupled (as {@link io.specstream.verify.CoupledRollouts}
+     * does), and reads no {@code drafts} topic: the baseline the decoupled pipeline is compared with.
+     */
+    public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                      String groupId, String transactionalId, Optional<LockStepDrafting> lockStep) {
+        this.lockStep = lockStep;
         this.engine = engine;
         this.specs = new RequestSpecs(encoder);
         this.settings = settings;
@@ -107,7 +120,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
                             () -> offsets.received(partitionOf(record), record.offset(), 0));
                 }
-                if (!draftConsumer.assignment().isEmpty()) {
+                if (lockStep.isEmpty() && !draftConsumer.assignment().isEmpty()) {
                     for (ConsumerRecord<byte[], byte[]> record : draftConsumer.poll(Duration.ZERO)) {
                         io.chunks.decode(record).ifPresent(chunk -> keep(io, record, chunk));
                     }
@@ -142,6 +155,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
             RolloutSpec spec = specs.toSpec(request);
             engine.submit(spec);
+            if (lockStep.isPresent()) {
+                lockStepSpecs.put(spec.requestId(), spec);
+            }
             admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), clock.millis()));
             for (int s = 0; s < spec.samples(); s++) {
                 running.add(new SequenceKey(spec.requestId(), s));
@@ -172,7 +188,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private void step(Io io) {
         long startedMs = clock.millis();
         long started = System.nanoTime();
-        List<StepOutcome> outcomes = engine.step(key -> Optional.ofNullable(drafts.get(key)));
+        List<StepOutcome> outcomes = lockStep.isPresent()
+                ? stepLockStep(lockStep.get())
+                : engine.step(key -> Optional.ofNullable(drafts.get(key)));
         long micros = (System.nanoTime() - started) / 1_000;
         FirstToken first = new FirstToken(startedMs, clock.millis());
         for (StepOutcome outcome : outcomes) {
@@ -183,6 +201,25 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             io.plain.send(new ProducerRecord<>(io.acceptanceTopic, key,
                     io.acceptance.serialize(io.acceptanceTopic, records.acceptance(outcome, outcomes.size(), micros))));
         }
+    }
+
+    /** Open on admission, propose before the step, commit after it, forget on finish: as CoupledRollouts. */
+    private List<StepOutcome> stepLockStep(LockStepDrafting drafting) {
+        Drafter drafter = drafting.drafter();
+        for (SequenceKey key : engine.admit()) {
+            RolloutSpec spec = lockStepSpecs.get(key.requestId());
+            drafter.open(key, spec.promptIds(), spec.sampling(), spec.seed());
+        }
+        Map<SequenceKey, DraftTail> tails = drafter.proposeAll(engine.activeKeys(), drafting.k());
+        List<StepOutcome> outcomes = engine.step(key -> Optional.ofNullable(tails.get(key)));
+        for (StepOutcome outcome : outcomes) {
+            if (outcome.finished()) {
+                drafter.forget(outcome.key());
+            } else {
+                drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
+            }
+        }
+        return outcomes;
     }
 
     /** One transaction: every completion's Rollout and final snapshot, plus the prompt offsets that became free. */
@@ -203,6 +240,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             drafts.remove(rollout.key());
             if (offsets.sampleFinished(request.partition(), request.offset())) {
                 admitted.remove(rollout.requestId());
+                lockStepSpecs.remove(rollout.requestId());
             }
         }
         Map<TopicPartition, OffsetAndMetadata> positions = offsets.advanced();
@@ -287,6 +325,22 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             this.acceptance = Topics.ACCEPTANCE.valueSerde(registry).serializer();
             this.rollouts = Topics.ROLLOUTS.valueSerde(registry).serializer();
             this.snapshots = Topics.SEQUENCES.valueSerde(registry).serializer();
+        }
+    }
+
+    /**
+     * A drafter this loop calls itself, in lock step with every verify step (coupled speculative decoding):
+     * {@code new LockStepDrafting(modelDrafter, 4)} proposes 4 tokens per active sequence before each step.
+     */
+    public record LockStepDrafting(Drafter drafter, int k) {
+
+        public LockStepDrafting {
+            if (drafter == null) {
+                throw new IllegalArgumentException("lock-step drafting needs a drafter");
+            }
+            if (k < 1) {
+                throw new IllegalArgumentException("draft length k=" + k + " is not valid; allowed values: an integer >= 1");
+            }
         }
     }
 }

@@ -1,0 +1,96 @@
+package io.specstream.draft.cli;
+
+import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.service.DraftLoop;
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.topology.cli.ConnectionOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code specstream draft}: one draft-service instance (a draft model, run-ahead over topics) against any cluster,
+ * until Ctrl-C:
+ * <pre>
+ * specstream draft --bootstrap-servers broker:9092 --draft-model-dir models/draft-small --k 4
+ * </pre>
+ */
+@Command(name = "draft", mixinStandardHelpOptions = true,
+        description = "Run draft-service (a draft model drafting ahead of the verifier) until Ctrl-C.")
+public final class DraftCommand implements Callable<Integer> {
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--draft-model-dir", paramLabel = "DIR", defaultValue = "models/draft-small",
+            description = "Draft model directory (default: ${DEFAULT-VALUE}).")
+    Path draftModelDir;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
+            description = "Target model directory; its tokenizer encodes prompts as the verifier does "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path modelDir;
+
+    @Option(names = "--k", paramLabel = "N", defaultValue = "4",
+            description = "Draft length; the run-ahead window is 2k (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--group-id", paramLabel = "ID", defaultValue = "draft-service",
+            description = "Consumer group of the draft instances (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (k < 1) {
+            throw new ParameterException(spec.commandLine(), "--k " + k + " is not valid; allowed values: an integer >= 1");
+        }
+        if (threads < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--threads " + threads + " is not valid; allowed values: an integer >= 1");
+        }
+        requireModel("--draft-model-dir", draftModelDir);
+        requireModel("--model-dir", modelDir);
+        ModelDirectory target = ModelDirectory.open(modelDir);
+        DecoderSession session = DecoderSession.open(ModelDirectory.open(draftModelDir), InferenceOptions.cpu(threads));
+        TextTokenizer tokenizer;
+        try {
+            tokenizer = TextTokenizer.open(target.tokenizerFile());
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        ModelDrafter drafter = ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()), session, k);
+        DraftLoop loop = new DraftLoop(drafter, new PromptEncoder(tokenizer, target.config()), connection.settings(),
+                connection.catalogue(), groupId);
+        UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", () -> {
+            drafter.close();
+            tokenizer.close();
+            session.close();
+        });
+        return 0;
+    }
+
+    private void requireModel(String flag, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), flag + " " + dir + " is not a model directory");
+        }
+    }
+}

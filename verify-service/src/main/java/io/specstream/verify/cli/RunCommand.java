@@ -1,0 +1,222 @@
+package io.specstream.verify.cli;
+
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.registry.RestSchemaRegistryClient;
+import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.embedded.EmbeddedKafkaSettings;
+import io.specstream.topology.embedded.EmbeddedStack;
+import io.specstream.topology.json.JsonRecordCodec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code specstream run}: the whole pipeline in this process — embedded broker and registry, verify-service, and per
+ * {@code --mode} a draft-service — rolls out every prompt of a JSONL file and writes the rollouts as JSONL:
+ * <pre>
+ * specstream run --prompts examples/prompts/rl-math.jsonl --out rollouts.jsonl --mode decoupled --k 4
+ * </pre>
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Roll out a prompts file end to end in this process (embedded Kafka, verify, draft) "
+                + "and write the rollouts as JSONL.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--prompts", paramLabel = "FILE", defaultValue = "examples/prompts/rl-math.jsonl",
+            description = "JSONL of RolloutRequest records (default: ${DEFAULT-VALUE}).")
+    Path prompts;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "rollouts.jsonl",
+            description = "Where the rollouts go, one JSON record per line (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
+            description = "Target model directory (default: ${DEFAULT-VALUE}).")
+    Path modelDir;
+
+    @Option(names = "--draft-model-dir", paramLabel = "DIR", defaultValue = "models/draft-small",
+            description = "Draft model directory (default: ${DEFAULT-VALUE}).")
+    Path draftModelDir;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "decoupled",
+            description = "plain (no drafts), coupled (lock-step drafter inside the verifier) or decoupled "
+                    + "(draft service over topics) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--k", paramLabel = "N", defaultValue = "4",
+            description = "Draft length verified per step (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N",
+            description = "Replaces every request's max_new_tokens (default: each request's own).")
+    Integer maxNewTokens;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads per service (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RunMode runMode = parseMode();
+        requireAtLeastOne("--k", k);
+        requireAtLeastOne("--threads", threads);
+        if (maxNewTokens != null) {
+            requireAtLeastOne("--max-new-tokens", maxNewTokens);
+        }
+        requireReadable("--prompts", prompts, false);
+        requireReadable("--model-dir", modelDir, true);
+        if (runMode != RunMode.PLAIN) {
+            requireReadable("--draft-model-dir", draftModelDir, true);
+        }
+        PromptFile file;
+        try {
+            file = PromptFile.read(prompts, maxNewTokens == null ? OptionalInt.empty() : OptionalInt.of(maxNewTokens));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        TopicCatalogue catalogue = new TopicCatalogue(TopicCatalogue.DEFAULT_PREFIX, TopicCatalogue.DEFAULT_PARTITIONS);
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
+            ClientSettings settings = stack.clientSettings();
+            SchemaRegistry registry = new RestSchemaRegistryClient(stack.schemaRegistryUrl());
+            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDir, k, threads);
+            List<Rollout> rollouts;
+            RunTally tally = new RunTally(file.sequences());
+            long started;
+            try (RunPipeline pipeline = RunPipeline.start(runMode, models, settings, catalogue)) {
+                started = System.nanoTime();
+                publish(settings, registry, catalogue, file);
+                rollouts = collect(settings, registry, catalogue, pipeline, tally, started);
+            }
+            write(order(rollouts, file));
+            double seconds = (tally.lastArrivalNanos() - started) / 1e9;
+            stdout.println(String.format(Locale.ROOT,
+                    "mode %s: %d sequences, %d tokens in %.1f s = %.1f tokens/s; acceptance %.2f "
+                            + "(%.2f draft tokens accepted per verify step); rollouts in %s",
+                    runMode.flagValue(), tally.sequences(), tally.tokens(), seconds, tally.tokensPerSecond(seconds),
+                    tally.acceptanceRate(), tally.acceptedPerStep(), out));
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    private RunMode parseMode() {
+        try {
+            return RunMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void requireAtLeastOne(String flag, int value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    flag + " " + value + " is not valid; allowed values: an integer >= 1");
+        }
+    }
+
+    private void requireReadable(String flag, Path path, boolean directory) {
+        if (directory ? !Files.isDirectory(path) : !Files.isReadable(path)) {
+            throw new ParameterException(spec.commandLine(), flag + " " + path + " is not a readable "
+                    + (directory ? "model directory" : "file"));
+        }
+    }
+
+    private static void publish(ClientSettings settings, SchemaRegistry registry, TopicCatalogue catalogue,
+                                PromptFile file) {
+        String topic = catalogue.name(Topics.PROMPTS);
+        Serializer<String> keys = Topics.PROMPTS.keySerde(registry).serializer();
+        Serializer<RolloutRequest> values = Topics.PROMPTS.valueSerde(registry).serializer();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer())) {
+            for (RolloutRequest request : file.requests()) {
+                producer.send(new ProducerRecord<>(topic, keys.serialize(topic, request.getRequestId()),
+                        values.serialize(topic, request)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads rollouts (read_committed) until every sample of every prompt is in, redrawing the progress line. */
+    private List<Rollout> collect(ClientSettings settings, SchemaRegistry registry, TopicCatalogue catalogue,
+                                  RunPipeline pipeline, RunTally tally, long started) {
+        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry).deserializer();
+        String topic = catalogue.name(Topics.ROLLOUTS);
+        Map<String, Rollout> bySequence = new LinkedHashMap<>();
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(settings.consumer("specstream-run-" + UUID.randomUUID(), true))) {
+            consumer.subscribe(List.of(topic));
+            progress.show(tally, 0);
+            while (!tally.complete()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Rollout rollout = values.deserialize(topic, record.value());
+                    if (bySequence.putIfAbsent(rollout.getRequestId() + "#" + rollout.getSampleIndex(), rollout) == null) {
+                        tally.add(rollout);
+                    }
+                }
+                progress.show(tally, (System.nanoTime() - started) / 1e9);
+                pipeline.failure().ifPresent(failure -> {
+                    throw failure;
+                });
+            }
+        } finally {
+            progress.finish();
+        }
+        return new ArrayList<>(bySequence.values());
+    }
+
+    /** In prompt-file order, then by sample index, so runs in different modes compare line for line. */
+    private static List<Rollout> order(List<Rollout> rollouts, PromptFile file) {
+        Map<String, Integer> position = new LinkedHashMap<>();
+        for (RolloutRequest request : file.requests()) {
+            position.putIfAbsent(request.getRequestId(), position.size());
+        }
+        rollouts.sort(Comparator.<Rollout>comparingInt(r -> position.getOrDefault(r.getRequestId(), Integer.MAX_VALUE))
+                .thenComparing(Rollout::getRequestId).thenComparingInt(Rollout::getSampleIndex));
+        return rollouts;
+    }
+
+    private void write(List<Rollout> rollouts) throws IOException {
+        JsonRecordCodec codec = new JsonRecordCodec();
+        List<String> lines = new ArrayList<>(rollouts.size());
+        for (Rollout rollout : rollouts) {
+            lines.add(codec.toJson(rollout));
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(out, lines, StandardCharsets.UTF_8);
+    }
+}
