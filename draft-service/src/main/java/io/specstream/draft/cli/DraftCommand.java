@@ -8,6 +8,7 @@ import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.topology.cli.ConnectionOptions;
+import io.specstream.topology.cli.DecodingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +34,9 @@ public final class DraftCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    DecodingOptions decoding;
+
     @Option(names = "--draft-model-dir", paramLabel = "DIR", defaultValue = "models/draft-small",
             description = "Draft model directory (default: ${DEFAULT-VALUE}).")
     Path draftModelDir;
@@ -41,14 +45,6 @@ public final class DraftCommand implements Callable<Integer> {
             description = "Target model directory; its tokenizer encodes prompts as the verifier does "
                     + "(default: ${DEFAULT-VALUE}).")
     Path modelDir;
-
-    @Option(names = "--k", paramLabel = "N", defaultValue = "4",
-            description = "Draft length; the run-ahead window is 2k (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--group-id", paramLabel = "ID", defaultValue = "draft-service",
             description = "Consumer group of the draft instances (default: ${DEFAULT-VALUE}).")
@@ -59,17 +55,10 @@ public final class DraftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (k < 1) {
-            throw new ParameterException(spec.commandLine(), "--k " + k + " is not valid; allowed values: an integer >= 1");
-        }
-        if (threads < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--threads " + threads + " is not valid; allowed values: an integer >= 1");
-        }
         requireModel("--draft-model-dir", draftModelDir);
         requireModel("--model-dir", modelDir);
         ModelDirectory target = ModelDirectory.open(modelDir);
-        DecoderSession session = DecoderSession.open(ModelDirectory.open(draftModelDir), InferenceOptions.cpu(threads));
+        DecoderSession session = DecoderSession.open(ModelDirectory.open(draftModelDir), InferenceOptions.cpu(decoding.threads()));
         TextTokenizer tokenizer;
         try {
             tokenizer = TextTokenizer.open(target.tokenizerFile());
@@ -77,7 +66,7 @@ public final class DraftCommand implements Callable<Integer> {
             session.close();
             throw e;
         }
-        ModelDrafter drafter = ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()), session, k);
+        ModelDrafter drafter = ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()), session, decoding.k());
         DraftLoop loop = new DraftLoop(drafter, new PromptEncoder(tokenizer, target.config()), connection.settings(),
                 connection.catalogue(), groupId);
         UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", () -> {

@@ -16,7 +16,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import io.specstream.topology.cli.DecodingOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,17 +73,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "(draft service over topics) (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--k", paramLabel = "N", defaultValue = "4",
-            description = "Draft length verified per step (default: ${DEFAULT-VALUE}).")
-    int k;
-
     @Option(names = "--max-new-tokens", paramLabel = "N",
             description = "Replaces every request's max_new_tokens (default: each request's own).")
     Integer maxNewTokens;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ONNX Runtime intra-op threads per service (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    DecodingOptions decoding;
 
     @Spec
     CommandSpec spec;
@@ -89,8 +86,6 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunMode runMode = parseMode();
-        requireAtLeastOne("--k", k);
-        requireAtLeastOne("--threads", threads);
         if (maxNewTokens != null) {
             requireAtLeastOne("--max-new-tokens", maxNewTokens);
         }
@@ -110,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
             ClientSettings settings = stack.clientSettings();
             SchemaRegistry registry = new RestSchemaRegistryClient(stack.schemaRegistryUrl());
-            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDir, k, threads);
+            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDir, decoding.k(), decoding.threads());
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;

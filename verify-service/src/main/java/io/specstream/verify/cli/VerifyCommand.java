@@ -6,6 +6,7 @@ import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.topology.cli.ConnectionOptions;
+import io.specstream.topology.cli.DecodingOptions;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifyLoop;
@@ -33,17 +34,12 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    DecodingOptions decoding;
+
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
             description = "Target model directory (default: ${DEFAULT-VALUE}).")
     Path modelDir;
-
-    @Option(names = "--k", paramLabel = "N", defaultValue = "4",
-            description = "Most draft tokens verified per sequence and step (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--group-id", paramLabel = "ID", defaultValue = "verify-service",
             description = "Consumer group of the verify instances (default: ${DEFAULT-VALUE}).")
@@ -58,18 +54,11 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (k < 1) {
-            throw new ParameterException(spec.commandLine(), "--k " + k + " is not valid; allowed values: an integer >= 1");
-        }
-        if (threads < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--threads " + threads + " is not valid; allowed values: an integer >= 1");
-        }
         if (!Files.isDirectory(modelDir)) {
             throw new ParameterException(spec.commandLine(), "--model-dir " + modelDir + " is not a model directory");
         }
         ModelDirectory model = ModelDirectory.open(modelDir);
-        VerifyEngine engine = VerifyEngine.open(new VerifyConfig(64, 512, k, modelDir, InferenceOptions.cpu(threads)));
+        VerifyEngine engine = VerifyEngine.open(new VerifyConfig(64, 512, decoding.k(), modelDir, InferenceOptions.cpu(decoding.threads())));
         TextTokenizer tokenizer;
         try {
             tokenizer = TextTokenizer.open(model.tokenizerFile());
