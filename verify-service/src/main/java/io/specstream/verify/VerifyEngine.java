@@ -13,6 +13,7 @@ import io.specstream.inference.text.TextTokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,25 @@ public final class VerifyEngine implements AutoCloseable {
             }
         }
         return List.copyOf(outcomes.values());
+    }
+
+    /**
+     * Forgets a request: its waiting, running and finished-but-untaken samples leave without a trace, their cache
+     * rows freed. Used when another instance takes the request over (a rebalance); true when anything was dropped.
+     */
+    public boolean cancel(String requestId) {
+        boolean dropped = waiting.removeIf(spec -> spec.requestId().equals(requestId));
+        for (Iterator<VerifySequence> it = active.values().iterator(); it.hasNext(); ) {
+            VerifySequence sequence = it.next();
+            if (sequence.key().requestId().equals(requestId)) {
+                decoder.remove(sequence.decoderId());
+                it.remove();
+                dropped = true;
+            }
+        }
+        dropped |= admissions.keySet().removeIf(key -> key.requestId().equals(requestId));
+        dropped |= finished.removeIf(rollout -> rollout.requestId().equals(requestId));
+        return dropped;
     }
 
     /** Finished rollouts since the last call, in finishing order; the engine forgets them. */

@@ -18,28 +18,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its two best candidates below 1e-4, in logit units. For greedy that is the top-2 logit gap; for sampling the
  * top-2 gap of the Gumbel-perturbed scores (logit / T + g) among the tokens top-k/top-p keep, times T. Counts the ties it accepted.
  */
-final class TieCheck {
+public final class TieCheck {
 
-    static final double LOG_PROB_TOLERANCE = 1e-5;
-    static final double TIE_GAP = 1e-4;
+    public static final double LOG_PROB_TOLERANCE = 1e-5;
+    public static final double TIE_GAP = 1e-4;
 
     private final DecoderSession target;
     private int ties;
     private int comparedTokens;
 
-    TieCheck(DecoderSession target) {
+    public TieCheck(DecoderSession target) {
         this.target = target;
     }
 
-    int ties() {
+    public int ties() {
         return ties;
     }
 
-    int comparedTokens() {
+    public int comparedTokens() {
         return comparedTokens;
     }
 
-    void assertSame(CompletedRollout reference, CompletedRollout actual, RolloutSpec spec) {
+    public void assertSame(CompletedRollout reference, CompletedRollout actual, RolloutSpec spec) {
         String what = reference.key() + " " + spec.sampling();
         int[] expected = reference.responseIds();
         int[] got = actual.responseIds();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,39 @@ class VerifyEngineTest {
             StepOutcome next = engine.step(key -> Optional.empty()).get(0);
             assertEquals(2, next.startPosition());
             assertEquals(1, next.tokens().length);
+        }
+    }
+
+    @Test
+    void aCancelledRequestLeavesTheBatchAndTheOthersDecodeAsIfItNeverRan() {
+        List<String> prompts = Models.prompts(2);
+        RolloutSpec kept = RolloutSpec.greedy("kept", Models.prompt(tokenizer, prompts.get(0)), 2, 24);
+        RolloutSpec cancelled = RolloutSpec.greedy("cancelled", Models.prompt(tokenizer, prompts.get(1)), 2, 24);
+        List<CompletedRollout> alone;
+        try (VerifyEngine engine = new VerifyEngine(target, tokenizer, Models.config(4))) {
+            alone = new PlainRollouts(engine).run(List.of(kept));
+        }
+        List<CompletedRollout> finished = new ArrayList<>();
+        try (VerifyEngine engine = new VerifyEngine(target, tokenizer, Models.config(4))) {
+            engine.submit(kept);
+            engine.submit(cancelled);
+            engine.step(key -> Optional.empty());
+            engine.step(key -> Optional.empty());
+
+            assertTrue(engine.cancel("cancelled"));
+            assertFalse(engine.cancel("cancelled"), "nothing left to cancel");
+            assertEquals(List.of(new SequenceKey("kept", 0), new SequenceKey("kept", 1)), engine.activeKeys());
+            while (engine.hasWork()) {
+                engine.step(key -> Optional.empty()).forEach(outcome ->
+                        assertEquals("kept", outcome.key().requestId(), "an outcome of a cancelled request"));
+                finished.addAll(engine.takeFinished());
+            }
+        }
+        List<CompletedRollout> ordered = RolloutOrder.sort(finished, List.of(kept));
+        assertEquals(2, ordered.size());
+        TieCheck check = new TieCheck(target);
+        for (int i = 0; i < alone.size(); i++) {
+            check.assertSame(alone.get(i), ordered.get(i), kept);
         }
     }
 

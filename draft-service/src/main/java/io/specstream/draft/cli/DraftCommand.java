@@ -9,14 +9,14 @@ import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.topology.cli.ConnectionOptions;
 import io.specstream.topology.cli.DecodingOptions;
+import io.specstream.topology.cli.ModelDirOption;
+import io.specstream.topology.cli.OpenedResources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -55,31 +55,23 @@ public final class DraftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        requireModel("--draft-model-dir", draftModelDir);
-        requireModel("--model-dir", modelDir);
+        ModelDirOption.require(spec, "--draft-model-dir", draftModelDir);
+        ModelDirOption.require(spec, "--model-dir", modelDir);
         ModelDirectory target = ModelDirectory.open(modelDir);
-        DecoderSession session = DecoderSession.open(ModelDirectory.open(draftModelDir), InferenceOptions.cpu(decoding.threads()));
-        TextTokenizer tokenizer;
+        OpenedResources opened = new OpenedResources();
         try {
-            tokenizer = TextTokenizer.open(target.tokenizerFile());
+            DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(draftModelDir),
+                    InferenceOptions.cpu(decoding.threads())));
+            TextTokenizer tokenizer = opened.keep(TextTokenizer.open(target.tokenizerFile()));
+            ModelDrafter drafter = opened.keep(ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()),
+                    session, decoding.k()));
+            DraftLoop loop = new DraftLoop(drafter, new PromptEncoder(tokenizer, target.config()),
+                    connection.settings(), connection.catalogue(), groupId);
+            UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", opened::close);
         } catch (RuntimeException e) {
-            session.close();
+            opened.close();
             throw e;
         }
-        ModelDrafter drafter = ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()), session, decoding.k());
-        DraftLoop loop = new DraftLoop(drafter, new PromptEncoder(tokenizer, target.config()), connection.settings(),
-                connection.catalogue(), groupId);
-        UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", () -> {
-            drafter.close();
-            tokenizer.close();
-            session.close();
-        });
         return 0;
-    }
-
-    private void requireModel(String flag, Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), flag + " " + dir + " is not a model directory");
-        }
     }
 }

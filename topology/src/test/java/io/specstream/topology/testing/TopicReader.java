@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -34,6 +35,33 @@ public final class TopicReader {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(DEADLINE);
             while (records.size() < count && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Every record a read_committed consumer sees now, from the beginning to the last stable offset of each partition:
+     * for asserting that nothing more than expected was written, once the writers have stopped.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readToEnd(Map<String, Object> clientConfig, String topic,
+                                                              Deserializer<K> keys, Deserializer<V> values) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("could not read " + topic + " to its end " + ends + " in " + DEADLINE);
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -8,6 +8,7 @@ import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.cli.OpenedResources;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
@@ -15,8 +16,6 @@ import io.specstream.verify.service.VerifyLoop;
 import io.specstream.verify.service.VerifyLoop.LockStepDrafting;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +30,7 @@ final class RunPipeline implements AutoCloseable {
     record Models(Path targetDir, Path draftDir, int k, int threads) {
     }
 
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedResources opened = new OpenedResources();
     private List<BackgroundLoop> loops = List.of();
 
     private RunPipeline() {
@@ -89,26 +88,11 @@ final class RunPipeline implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        opened.push(resource);
-        return resource;
+        return opened.keep(resource);
     }
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("stopping the run failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        opened.close();
     }
 }

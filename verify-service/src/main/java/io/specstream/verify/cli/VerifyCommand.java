@@ -1,24 +1,28 @@
 package io.specstream.verify.cli;
 
+import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.cli.UntilStopped;
 import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.topology.cli.ConnectionOptions;
 import io.specstream.topology.cli.DecodingOptions;
+import io.specstream.topology.cli.ModelDirOption;
+import io.specstream.topology.cli.OpenedResources;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifyLoop;
+import io.specstream.verify.service.VerifyLoop.LockStepDrafting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,29 +53,39 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Transactional id, unique per verify instance (default: ${DEFAULT-VALUE}).")
     String transactionalId;
 
+    @Option(names = "--coupled-draft-model-dir", paramLabel = "DIR",
+            description = "Draft inside this verifier, in lock step, with this draft model: the coupled baseline "
+                    + "(default: none; drafts come from draft-service over the drafts topic).")
+    Path coupledDraftDir;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(modelDir)) {
-            throw new ParameterException(spec.commandLine(), "--model-dir " + modelDir + " is not a model directory");
+        ModelDirOption.require(spec, "--model-dir", modelDir);
+        if (coupledDraftDir != null) {
+            ModelDirOption.require(spec, "--coupled-draft-model-dir", coupledDraftDir);
         }
         ModelDirectory model = ModelDirectory.open(modelDir);
-        VerifyEngine engine = VerifyEngine.open(new VerifyConfig(64, 512, decoding.k(), modelDir, InferenceOptions.cpu(decoding.threads())));
-        TextTokenizer tokenizer;
+        InferenceOptions inference = InferenceOptions.cpu(decoding.threads());
+        OpenedResources opened = new OpenedResources();
         try {
-            tokenizer = TextTokenizer.open(model.tokenizerFile());
+            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, decoding.k(), modelDir, inference)));
+            TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
+            Optional<LockStepDrafting> lockStep = Optional.empty();
+            if (coupledDraftDir != null) {
+                DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(coupledDraftDir), inference));
+                lockStep = Optional.of(new LockStepDrafting(opened.keep(ModelDrafter.withWindowFor(
+                        String.valueOf(coupledDraftDir.getFileName()), session, decoding.k())), decoding.k()));
+            }
+            VerifyLoop loop = new VerifyLoop(engine, new PromptEncoder(tokenizer, model.config()),
+                    connection.settings(), connection.catalogue(), groupId, transactionalId, lockStep);
+            UntilStopped.run(loop, spec.commandLine().getOut(), "verify-service", opened::close);
         } catch (RuntimeException e) {
-            engine.close();
+            opened.close();
             throw e;
         }
-        VerifyLoop loop = new VerifyLoop(engine, new PromptEncoder(tokenizer, model.config()), connection.settings(),
-                connection.catalogue(), groupId, transactionalId);
-        UntilStopped.run(loop, spec.commandLine().getOut(), "verify-service", () -> {
-            tokenizer.close();
-            engine.close();
-        });
         return 0;
     }
 }

@@ -57,6 +57,13 @@ final class PromptOffsets {
         return positions;
     }
 
+    /** The partition went to another instance: what was read from it here no longer counts. */
+    void forget(TopicPartition partition) {
+        unfinished.remove(partition);
+        nextToRead.remove(partition);
+        committed.remove(partition);
+    }
+
     void committed(Map<TopicPartition, OffsetAndMetadata> positions) {
         positions.forEach((partition, position) -> committed.put(partition, position.offset()));
     }

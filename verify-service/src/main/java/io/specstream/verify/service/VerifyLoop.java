@@ -21,27 +21,41 @@ import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
 import io.specstream.verify.VerifyEngine;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The verifier's one loop: prompts in, commits and acceptance events out per step, rollouts out exactly once.
@@ -50,14 +64,20 @@ import java.util.Set;
  * {@code drafts} (read_uncommitted, hints), timeout 0 while the engine has work, so it never waits for drafts
  * (DESIGN invariant 2). It submits new requests, keeps the newest chunk per running sequence (the engine validates
  * it), steps the engine, and publishes one CommitUpdate and one AcceptanceEvent per outcome on a plain producer.
- * Completions of the step — Rollout, the final SequenceSnapshot and the prompt offsets that became committable —
- * go out in one transaction (invariant 5). Bad records and impossible requests become dead letters.
+ * A request's completions go out together once its last sample finishes — every sample's Rollout and final
+ * SequenceSnapshot, with the prompt offsets that became committable, in one transaction (invariant 5). Holding a
+ * GRPO group until it is whole costs nothing a trainer would use (advantages need the whole group) and keeps a
+ * rebalance simple: when a prompts partition is revoked, its unfinished requests are dropped here, none of their
+ * rollouts is out and their offsets are uncommitted, so the new owner redoes them from the prompt and, decoding
+ * being deterministic, emits exactly what this instance would have. Bad records and impossible requests become dead
+ * letters.
  *
  * <p>Single-threaded: {@link #run()} owns every client; {@link #close()} only asks it to stop.
  * The {@code drafts} partitions read are those with the numbers of the {@code prompts} partitions owned.
  */
 public final class VerifyLoop implements Runnable, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
     private final VerifyEngine engine;
@@ -70,11 +90,15 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final OutputRecords records = new OutputRecords(clock);
     private final PromptOffsets offsets = new PromptOffsets();
     private final Map<String, AdmittedRequest> admitted = new HashMap<>();
+    private final Map<String, List<CompletedRollout>> held = new HashMap<>();
+    private final List<List<CompletedRollout>> unsent = new ArrayList<>();
     private final Set<SequenceKey> running = new HashSet<>();
     private final Map<SequenceKey, DraftTail> drafts = new HashMap<>();
     private final Map<SequenceKey, FirstToken> firstTokens = new HashMap<>();
     private final Optional<LockStepDrafting> lockStep;
     private final Map<String, RolloutSpec> lockStepSpecs = new HashMap<>();
+    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final AtomicLong handedOver = new AtomicLong();
     private volatile boolean open = true;
     private volatile KafkaConsumer<byte[], byte[]> promptConsumer;
 
@@ -104,8 +128,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         Map<String, Object> transactional = settings.producer();
         transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         // the prompts consumer closes first: its revocation callback still moves the drafts consumer
+        Map<String, Object> promptsConfig = settings.consumer(groupId, true);
+        // only partitions that move are revoked, so a joining instance does not cost the others their running work
+        promptsConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         try (KafkaConsumer<byte[], byte[]> draftConsumer = new KafkaConsumer<>(settings.consumer(groupId + "-drafts", false));
-             KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(settings.consumer(groupId, true));
+             KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(promptsConfig);
              KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(settings.producer());
              KafkaProducer<byte[], byte[]> completions = new KafkaProducer<>(transactional)) {
             promptConsumer = prompts;
@@ -114,7 +141,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
             Io io = new Io(registry, plain, completions, prompts);
             completions.initTransactions();
-            prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new FollowDrafts(draftConsumer));
+            prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new Rebalance(io, draftConsumer));
             while (open) {
                 for (ConsumerRecord<byte[], byte[]> record : prompts.poll(engine.hasWork() ? Duration.ZERO : IDLE_POLL)) {
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
@@ -135,6 +162,16 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The prompts partitions this instance owns now (a snapshot; safe from any thread). */
+    public Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
+    /** Unfinished requests this instance let go of because their partition moved to another instance. */
+    public long requestsHandedOver() {
+        return handedOver.get();
     }
 
     /** Asks {@link #run()} to stop; safe from any thread. */
@@ -222,33 +259,90 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         return outcomes;
     }
 
-    /** One transaction: every completion's Rollout and final snapshot, plus the prompt offsets that became free. */
+    /**
+     * One transaction: the Rollouts and final snapshots of every request whose last sample finished, plus the prompt
+     * offsets that became free. Samples of a request still running wait in {@code held}; whole requests wait in
+     * {@code unsent} until a transaction with them commits. A commit the group refuses (a rebalance moved on,
+     * KIP-447 fencing) or another abortable error aborts the transaction and leaves everything to the next try,
+     * after the next poll has settled the rebalance; only fatal errors (fenced producer, authorization) stop the loop.
+     */
     private void complete(Io io, List<CompletedRollout> done) {
-        if (done.isEmpty() && offsets.advanced().isEmpty()) {
-            return;
-        }
-        io.completions.beginTransaction();
         for (CompletedRollout rollout : done) {
             AdmittedRequest request = admitted.get(rollout.requestId());
-            byte[] key = keyOf(rollout.requestId());
-            io.completions.send(new ProducerRecord<>(io.rolloutsTopic, key,
-                    io.rollouts.serialize(io.rolloutsTopic, records.rollout(rollout, request.request(),
-                            request.receivedAtMs(), firstTokens.remove(rollout.key())))));
-            io.completions.send(new ProducerRecord<>(io.sequencesTopic, key,
-                    io.snapshots.serialize(io.sequencesTopic, records.finalSnapshot(rollout, request.request()))));
             running.remove(rollout.key());
             drafts.remove(rollout.key());
+            held.computeIfAbsent(rollout.requestId(), id -> new ArrayList<>()).add(rollout);
             if (offsets.sampleFinished(request.partition(), request.offset())) {
-                admitted.remove(rollout.requestId());
-                lockStepSpecs.remove(rollout.requestId());
+                List<CompletedRollout> group = held.remove(rollout.requestId());
+                group.sort(Comparator.comparingInt(CompletedRollout::sampleIndex));
+                unsent.add(group);
             }
         }
         Map<TopicPartition, OffsetAndMetadata> positions = offsets.advanced();
-        if (!positions.isEmpty()) {
-            io.completions.sendOffsetsToTransaction(positions, io.promptConsumer.groupMetadata());
+        if (unsent.isEmpty() && positions.isEmpty()) {
+            return;
         }
-        io.completions.commitTransaction();
+        try {
+            io.completions.beginTransaction();
+            for (List<CompletedRollout> group : unsent) {
+                send(io, group);
+            }
+            if (!positions.isEmpty()) {
+                io.completions.sendOffsetsToTransaction(positions, io.promptConsumer.groupMetadata());
+            }
+            io.completions.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                 | UnsupportedVersionException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("completions of {} requests not committed, will retry: {}", unsent.size(), e.getMessage());
+            io.completions.abortTransaction();
+            return;
+        }
+        for (List<CompletedRollout> group : unsent) {
+            String requestId = group.get(0).requestId();
+            admitted.remove(requestId);
+            lockStepSpecs.remove(requestId);
+            group.forEach(rollout -> firstTokens.remove(rollout.key()));
+        }
+        unsent.clear();
         offsets.committed(positions);
+    }
+
+    private void send(Io io, List<CompletedRollout> group) {
+        AdmittedRequest request = admitted.get(group.get(0).requestId());
+        for (CompletedRollout rollout : group) {
+            byte[] key = keyOf(rollout.requestId());
+            io.completions.send(new ProducerRecord<>(io.rolloutsTopic, key,
+                    io.rollouts.serialize(io.rolloutsTopic, records.rollout(rollout, request.request(),
+                            request.receivedAtMs(), firstTokens.get(rollout.key())))));
+            io.completions.send(new ProducerRecord<>(io.sequencesTopic, key,
+                    io.snapshots.serialize(io.sequencesTopic, records.finalSnapshot(rollout, request.request()))));
+        }
+    }
+
+    /** Drops every unfinished request read from {@code partitions}: their new owner starts them over. */
+    private void release(Collection<TopicPartition> partitions) {
+        for (Iterator<AdmittedRequest> it = admitted.values().iterator(); it.hasNext(); ) {
+            AdmittedRequest request = it.next();
+            if (partitions.contains(request.partition())) {
+                String requestId = request.request().getRequestId();
+                engine.cancel(requestId);
+                held.remove(requestId);
+                unsent.removeIf(group -> group.get(0).requestId().equals(requestId));
+                lockStepSpecs.remove(requestId);
+                for (int s = 0; s < request.request().getNSamples(); s++) {
+                    SequenceKey key = new SequenceKey(requestId, s);
+                    running.remove(key);
+                    drafts.remove(key);
+                    firstTokens.remove(key);
+                    lockStep.ifPresent(drafting -> drafting.drafter().forget(key));
+                }
+                it.remove();
+                handedOver.incrementAndGet();
+            }
+        }
+        partitions.forEach(offsets::forget);
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
@@ -259,22 +353,41 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         return requestId.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The drafts partitions followed are those numbered like the prompts partitions owned (same request-id key). */
-    private final class FollowDrafts implements ConsumerRebalanceListener {
+    /**
+     * On revocation, first commits what finished, then lets go of the rest ({@link #release}); the drafts partitions
+     * followed are those numbered like the prompts partitions owned (same request-id key).
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final Io io;
         private final KafkaConsumer<byte[], byte[]> draftConsumer;
 
-        FollowDrafts(KafkaConsumer<byte[], byte[]> draftConsumer) {
+        Rebalance(Io io, KafkaConsumer<byte[], byte[]> draftConsumer) {
+            this.io = io;
             this.draftConsumer = draftConsumer;
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             follow(partitions, true);
+            owned.addAll(partitions.stream().map(TopicPartition::partition).toList());
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                complete(io, engine.takeFinished());
+                release(partitions);
+            }
             follow(partitions, false);
+            owned.removeAll(partitions.stream().map(TopicPartition::partition).toList());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // the group moved on without us: nothing may be committed for these any more
+            release(partitions);
+            follow(partitions, false);
+            owned.removeAll(partitions.stream().map(TopicPartition::partition).toList());
         }
 
         private void follow(Collection<TopicPartition> changed, boolean add) {

@@ -15,6 +15,7 @@ import io.specstream.topology.admin.TopicBootstrap;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.json.JsonRecordCodec;
 import io.specstream.topology.testing.TestCluster;
 import io.specstream.topology.testing.TopicReader;
 import io.specstream.verify.VerifyConfig;
@@ -28,6 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +55,23 @@ final class PipelineFixture implements AutoCloseable {
             throw new IllegalStateException("models directory " + root.toAbsolutePath() + " not found");
         }
         return root;
+    }
+
+    /**
+     * The shipped example prompts (examples/prompts/rl-math.jsonl), each with {@code samples} samples and at most
+     * {@code maxNewTokens} tokens.
+     */
+    static List<RolloutRequest> shippedPrompts(int samples, int maxNewTokens) {
+        Path file = models().resolveSibling("examples").resolve("prompts").resolve("rl-math.jsonl");
+        JsonRecordCodec codec = new JsonRecordCodec();
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank())
+                    .map(line -> RolloutRequest.newBuilder(codec.fromJson(line, RolloutRequest.class))
+                            .setNSamples(samples).setMaxNewTokens(maxNewTokens).build())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     static VerifyConfig verifyConfig(int maxDraftTokens) {
@@ -129,9 +149,20 @@ final class PipelineFixture implements AutoCloseable {
     /** Rollouts a read_committed consumer sees, keyed "request#sample"; waits for {@code count} of them. */
     Map<String, Rollout> rollouts(TopicCatalogue catalogue, int count) {
         Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(cluster.registry()).deserializer();
+        return bySequence(TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS), count,
+                new StringDeserializer(), values));
+    }
+
+    /** Every rollout committed so far, keyed "request#sample"; a second rollout for a sequence fails the test. */
+    Map<String, Rollout> allRollouts(TopicCatalogue catalogue) {
+        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(cluster.registry()).deserializer();
+        return bySequence(TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS),
+                new StringDeserializer(), values));
+    }
+
+    private static Map<String, Rollout> bySequence(List<ConsumerRecord<String, Rollout>> records) {
         Map<String, Rollout> byKey = new HashMap<>();
-        for (ConsumerRecord<String, Rollout> record : TopicReader.read(settings().kafkaCommon(),
-                catalogue.name(Topics.ROLLOUTS), count, new StringDeserializer(), values)) {
+        for (ConsumerRecord<String, Rollout> record : records) {
             Rollout rollout = record.value();
             Rollout earlier = byKey.put(rollout.getRequestId() + "#" + rollout.getSampleIndex(), rollout);
             if (earlier != null) {

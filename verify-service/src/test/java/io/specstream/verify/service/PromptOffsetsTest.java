@@ -51,6 +51,16 @@ class PromptOffsetsTest {
     }
 
     @Test
+    void aForgottenPartitionOffersNothingAndLeavesTheOthersAlone() {
+        PromptOffsets offsets = new PromptOffsets();
+        offsets.received(P0, 3, 2);
+        offsets.received(P1, 7, 0);
+        offsets.forget(P0);
+        assertEquals(Map.of(P1, new OffsetAndMetadata(8)), offsets.advanced());
+        assertThrows(IllegalStateException.class, () -> offsets.sampleFinished(P0, 3));
+    }
+
+    @Test
     void finishingASampleOfAnUnknownPromptIsAnError() {
         PromptOffsets offsets = new PromptOffsets();
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> offsets.sampleFinished(P0, 9));

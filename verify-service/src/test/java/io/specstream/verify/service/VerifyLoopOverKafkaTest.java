@@ -3,7 +3,6 @@ package io.specstream.verify.service;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.service.DraftLoop;
 import io.specstream.inference.runtime.DecoderSession;
-import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.DeadLetter;
@@ -11,8 +10,6 @@ import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.verify.CompletedRollout;
-import io.specstream.verify.PlainRollouts;
-import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.VerifyEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,7 +33,6 @@ class VerifyLoopOverKafkaTest {
     private static final int SAMPLES = 2;
     private static final int MAX_NEW_TOKENS = 32;
     private static final int DRAFT_TOKENS = 4;
-    private static final double LOG_PROB_TOLERANCE = 1e-5;
     private static final List<String> PROMPTS = List.of(
             "Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n",
             "Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n",
@@ -76,7 +70,9 @@ class VerifyLoopOverKafkaTest {
             rollouts = fixture.rollouts(topics, expected.size());
         }
 
-        assertSameRollouts(expected, rollouts);
+        PlainReference.assertSameRollouts(expected, rollouts);
+        rollouts.values().forEach(rollout -> assertEquals("group-" + rollout.getRequestId(), rollout.getGroupId(),
+                rollout.getRequestId() + " group id"));
     }
 
     @Test
@@ -117,7 +113,7 @@ class VerifyLoopOverKafkaTest {
                     event -> "draft-tiny".equals(event.getDrafter()) && event.getAccepted() > 0);
         }
 
-        assertSameRollouts(expected, rollouts);
+        PlainReference.assertSameRollouts(expected, rollouts);
         assertTrue(accepted, "no acceptance event shows a draft-tiny token accepted");
     }
 
@@ -137,7 +133,7 @@ class VerifyLoopOverKafkaTest {
         }
 
         assertTrue(hostile.sent() > 0, "the hostile drafter published nothing");
-        assertSameRollouts(expected, rollouts);
+        PlainReference.assertSameRollouts(expected, rollouts);
         for (Rollout rollout : rollouts.values()) {
             rollout.getDrafterStats().forEach(stats -> assertEquals(0, stats.getAccepted(),
                     rollout.getRequestId() + ": accepted tokens of " + stats.getDrafter()));
@@ -161,7 +157,7 @@ class VerifyLoopOverKafkaTest {
             letters = fixture.deadLetters(topics, 2);
         }
 
-        assertSameRollouts(expected, rollouts);
+        PlainReference.assertSameRollouts(expected, rollouts);
         assertEquals(2, letters.size(), "dead letters: " + letters);
         assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("cannot decode")), letters.toString());
         assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("no-samples")
@@ -207,32 +203,7 @@ class VerifyLoopOverKafkaTest {
                 .setGroupId("group-" + id).build();
     }
 
-    /** What the target alone gives for {@code requests}, built without the service's translation. */
     private static List<CompletedRollout> plainRollouts(List<RolloutRequest> requests) {
-        List<RolloutSpec> specs = requests.stream().map(r -> new RolloutSpec(r.getRequestId(),
-                encoder.encode(r.getPromptText()), SAMPLES, MAX_NEW_TOKENS, new int[0], List.of(),
-                r.getTemperature() == 0 ? SamplingParams.greedy() : SamplingParams.temperature(r.getTemperature()),
-                r.getSeed())).toList();
-        return new PlainRollouts(engine).run(specs);
-    }
-
-    private static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
-        assertEquals(expected.size(), rollouts.size(), "rollouts read: " + rollouts.keySet());
-        for (CompletedRollout reference : expected) {
-            String key = reference.requestId() + "#" + reference.sampleIndex();
-            Rollout rollout = rollouts.get(key);
-            assertNotNull(rollout, "no rollout for " + key);
-            assertArrayEquals(reference.responseIds(),
-                    rollout.getResponseTokenIds().stream().mapToInt(Integer::intValue).toArray(), key + " tokens");
-            double[] raw = reference.rawLogProbs();
-            double[] scaled = reference.samplingLogProbs();
-            for (int i = 0; i < raw.length; i++) {
-                assertEquals(raw[i], rollout.getLogprobs().get(i), LOG_PROB_TOLERANCE, key + " raw log-prob " + i);
-                assertEquals(scaled[i], rollout.getScaledLogprobs().get(i), LOG_PROB_TOLERANCE, key + " sampling log-prob " + i);
-            }
-            assertEquals(reference.finishReason().name(), rollout.getFinishReason().name(), key + " finish reason");
-            assertEquals(reference.responseText(), rollout.getResponseText(), key + " text");
-            assertEquals("group-" + reference.requestId(), rollout.getGroupId(), key + " group id");
-        }
+        return PlainReference.of(engine, encoder, requests);
     }
 }

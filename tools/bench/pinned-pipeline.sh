@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Tokens/s of one mode through the real pipeline, each service in its own JVM pinned to its own core with taskset
+# (one core stands in for one device): the broker + registry (`specstream up`), verify-service on core 0 and, in
+# decoupled mode, draft-service on core 1. Coupled mode drafts inside the verifier (--coupled-draft-model-dir).
+#
+#   tools/bench/pinned-pipeline.sh decoupled 64     # mode, max new tokens (default 64)
+#
+# A warm-up group goes through first (group joins, JIT, ORT), then the shipped prompts; the time is taken, with the
+# shipped Python trainer client, from publishing them to reading their last rollout (read_committed). Needs
+# deploy/target/specstream.jar (bin/specstream builds it), python3-confluent-kafka and free ports 9092 / 8081.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mode=${1:?usage: pinned-pipeline.sh plain|coupled|decoupled [max-new-tokens]}
+max_new_tokens=${2:-64}
+verify_core=${VERIFY_CORE:-0}
+draft_core=${DRAFT_CORE:-1}
+jar=deploy/target/specstream.jar
+python=${PYTHON:-/usr/bin/python3} # Debian's, where python3-confluent-kafka installs
+prompts=examples/prompts/rl-math.jsonl
+work=$(mktemp -d)
+pids=()
+stop() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+
+await_line() { # file, text
+  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
+}
+
+${BROKER_CORE:+taskset -c "$BROKER_CORE"} java -jar "$jar" up >"$work/up.log" 2>&1 & pids+=($!)
+await_line "$work/up.log" "SpecStream is up"
+case "$mode" in
+  plain) taskset -c "$verify_core" java -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!) ;;
+  coupled) taskset -c "$verify_core" java -jar "$jar" verify --coupled-draft-model-dir models/draft-small \
+             >"$work/verify.log" 2>&1 & pids+=($!) ;;
+  decoupled)
+    taskset -c "$verify_core" java -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!)
+    taskset -c "$draft_core" java -jar "$jar" draft >"$work/draft.log" 2>&1 & pids+=($!)
+    await_line "$work/draft.log" "is running" ;;
+  *) echo "mode '$mode' is not valid; allowed values: plain, coupled, decoupled" >&2; exit 2 ;;
+esac
+await_line "$work/verify.log" "is running"
+
+# the trainer's view, through the shipped Python client: from publishing the prompts to the last rollout read
+PYTHONPATH=examples/python "$python" - "$prompts" "$max_new_tokens" "$mode" <<'PY'
+import json, sys, time
+from trainer_client import TrainerClient
+prompts, max_new, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+requests = [dict(json.loads(l), max_new_tokens=max_new) for l in open(prompts) if l.strip()]
+client = TrainerClient("127.0.0.1:9092", "http://127.0.0.1:8081")
+warmup = dict(requests[0], request_id="warmup")
+client.submit([warmup])
+seen = len(list(client.rollouts(warmup.get("n_samples", 1), 120)))
+expected = seen + sum(r.get("n_samples", 1) for r in requests)
+start = time.monotonic()
+client.submit(requests)
+rollouts = [r for r in client.rollouts(expected, 120) if r["request_id"] != "warmup"]
+seconds = time.monotonic() - start
+tokens = sum(r["response_tokens"] for r in rollouts)
+steps = sum(s["verify_steps"] for r in rollouts for s in r["drafter_stats"])
+accepted = sum(s["accepted"] for r in rollouts for s in r["drafter_stats"])
+print(f"{mode}: {len(rollouts)} sequences, {tokens} tokens in {seconds:.2f} s = {tokens / seconds:.0f} tokens/s; "
+      f"{accepted / steps if steps else 0:.2f} draft tokens accepted per drafted verify step (max new tokens {max_new})")
+PY

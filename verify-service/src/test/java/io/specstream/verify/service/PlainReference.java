@@ -1,0 +1,79 @@
+package io.specstream.verify.service;
+
+import io.specstream.inference.sampling.SamplingParams;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.FinishReason;
+import io.specstream.verify.PlainRollouts;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.VerifyEngine;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * What the target alone gives for some requests — computed in-process, built without the service's own translation
+ * of requests — and the check that the rollouts a pipeline wrote equal it token for token.
+ */
+final class PlainReference {
+
+    static final double LOG_PROB_TOLERANCE = 1e-5;
+
+    private PlainReference() {
+    }
+
+    /** Plain decoding of {@code requests} (greedy, or plain temperature sampling with the request's seed). */
+    static List<CompletedRollout> of(VerifyEngine engine, PromptEncoder encoder, List<RolloutRequest> requests) {
+        return new PlainRollouts(engine).run(specs(encoder, requests));
+    }
+
+    /** The engine's view of {@code requests}, one spec per request, in order. */
+    static List<RolloutSpec> specs(PromptEncoder encoder, List<RolloutRequest> requests) {
+        return requests.stream().map(r -> new RolloutSpec(r.getRequestId(),
+                encoder.encode(r.getPromptText()), r.getNSamples(), r.getMaxNewTokens(), new int[0], List.of(),
+                r.getTemperature() == 0 ? SamplingParams.greedy() : SamplingParams.temperature(r.getTemperature()),
+                r.getSeed())).toList();
+    }
+
+    /** A rollout as the trainer read it, in the engine's terms, for {@link io.specstream.verify.TieCheck}. */
+    static CompletedRollout completed(Rollout rollout) {
+        return new CompletedRollout(rollout.getRequestId(), rollout.getSampleIndex(),
+                ints(rollout.getPromptTokenIds()), ints(rollout.getResponseTokenIds()), rollout.getResponseText(),
+                doubles(rollout.getLogprobs()), doubles(rollout.getScaledLogprobs()),
+                FinishReason.valueOf(rollout.getFinishReason().name()), Map.of(), 0);
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[] doubles(List<Float> values) {
+        return values.stream().mapToDouble(Float::doubleValue).toArray();
+    }
+
+    /** Exactly the expected sequences, each with the same tokens, log-probs (within 1e-5), finish reason and text. */
+    static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
+        assertEquals(expected.size(), rollouts.size(), "rollouts read: " + rollouts.keySet());
+        for (CompletedRollout reference : expected) {
+            String key = reference.requestId() + "#" + reference.sampleIndex();
+            Rollout rollout = rollouts.get(key);
+            assertNotNull(rollout, "no rollout for " + key);
+            assertArrayEquals(reference.responseIds(),
+                    rollout.getResponseTokenIds().stream().mapToInt(Integer::intValue).toArray(), key + " tokens");
+            double[] raw = reference.rawLogProbs();
+            double[] scaled = reference.samplingLogProbs();
+            for (int i = 0; i < raw.length; i++) {
+                assertEquals(raw[i], rollout.getLogprobs().get(i), LOG_PROB_TOLERANCE, key + " raw log-prob " + i);
+                assertEquals(scaled[i], rollout.getScaledLogprobs().get(i), LOG_PROB_TOLERANCE, key + " sampling log-prob " + i);
+            }
+            assertEquals(reference.finishReason().name(), rollout.getFinishReason().name(), key + " finish reason");
+            assertEquals(reference.responseText(), rollout.getResponseText(), key + " text");
+        }
+    }
+}
