@@ -34,11 +34,11 @@ await_line() { # file, text
 ${BROKER_CORE:+taskset -c "$BROKER_CORE"} java -jar "$jar" up >"$work/up.log" 2>&1 & pids+=($!)
 await_line "$work/up.log" "SpecStream is up"
 case "$mode" in
-  plain) taskset -c "$verify_core" java -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!) ;;
-  coupled) taskset -c "$verify_core" java -jar "$jar" verify --coupled-draft-model-dir models/draft-small \
+  plain) taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!) ;;
+  coupled) taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify --coupled-draft-model-dir models/draft-small \
              >"$work/verify.log" 2>&1 & pids+=($!) ;;
   decoupled)
-    taskset -c "$verify_core" java -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!)
+    taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!)
     taskset -c "$draft_core" java -jar "$jar" draft >"$work/draft.log" 2>&1 & pids+=($!)
     await_line "$work/draft.log" "is running" ;;
   *) echo "mode '$mode' is not valid; allowed values: plain, coupled, decoupled" >&2; exit 2 ;;
@@ -65,4 +65,30 @@ steps = sum(s["verify_steps"] for r in rollouts for s in r["drafter_stats"])
 accepted = sum(s["accepted"] for r in rollouts for s in r["drafter_stats"])
 print(f"{mode}: {len(rollouts)} sequences, {tokens} tokens in {seconds:.2f} s = {tokens / seconds:.0f} tokens/s; "
       f"{accepted / steps if steps else 0:.2f} draft tokens accepted per drafted verify step (max new tokens {max_new})")
+
+# the verifier's side, from its acceptance events (one per sequence per step; a step's events share its cost)
+from confluent_kafka import Consumer
+import uuid
+consumer = Consumer({"bootstrap.servers": "127.0.0.1:9092", "group.id": "bench-" + str(uuid.uuid4()),
+                     "auto.offset.reset": "earliest", "enable.auto.commit": False})
+consumer.subscribe(["acceptance"])
+step_events = {}
+while True:
+    message = consumer.poll(3.0)
+    if message is None:
+        break
+    if message.error():
+        continue
+    event = client._serializer.decode_message(message.value())
+    if event["request_id"] == "warmup":
+        continue
+    step = (event["step_cost_micros"], event["batch_size"])  # a step's events share its cost and batch
+    step_events.setdefault(step, []).append(event)
+consumer.close()
+verify_steps = len(step_events)
+busy = sum(micros for (micros, _) in step_events) / 1e6
+drafted = sum(1 for events in step_events.values() if any(e["proposed"] > 0 for e in events))
+mean_batch = sum(batch for (_, batch) in step_events) / max(1, verify_steps)
+print(f"  verifier: {verify_steps} steps, mean batch {mean_batch:.1f}, {1000 * busy / max(1, verify_steps):.2f} ms per step, "
+      f"{busy:.2f} s stepping of {seconds:.2f} s; {100 * drafted / max(1, verify_steps):.0f}% of steps verified a draft")
 PY
