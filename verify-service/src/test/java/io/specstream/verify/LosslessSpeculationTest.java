@@ -2,6 +2,7 @@ package io.specstream.verify;
 
 import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.NgramDrafter;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.TextTokenizer;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly what plain target decoding yields, token for token and log-prob for log-prob, greedy and sampled — up to
  * near-ties that float rounding of different batch shapes may flip, which {@link TieCheck} verifies are ties.
  *
- * <p>Besides the two draft models, a second session of the target itself drafts: its guesses are nearly always
+ * <p>Besides the two draft models and the model-free n-gram drafter, a second session of the target itself drafts: its guesses are nearly always
  * right, so most steps accept several tokens and commits of 2..5 tokens, truncation of partly accepted drafts and
  * stops inside an accepted run are all exercised — the shipped draft models may accept little while untrained.
  */
@@ -62,7 +63,7 @@ class LosslessSpeculationTest {
         List<Arguments> cases = new ArrayList<>();
         for (SamplingParams params : List.of(SamplingParams.greedy(), SamplingParams.temperature(1.0),
                 new SamplingParams(0.8, 50, 0.95))) {
-            for (String drafter : List.of("draft-small", "draft-tiny", "target")) {
+            for (String drafter : List.of("draft-small", "draft-tiny", "target", NgramDrafter.NAME)) {
                 cases.add(Arguments.of(drafter, params));
             }
         }
@@ -77,7 +78,8 @@ class LosslessSpeculationTest {
         long start = System.nanoTime();
         List<CompletedRollout> speculative;
         try (VerifyEngine engine = new VerifyEngine(target, tokenizer, Models.config(K));
-             Drafter drafter = ModelDrafter.withWindowFor(drafterModel, drafts.get(drafterModel), K)) {
+             Drafter drafter = drafterModel.equals(NgramDrafter.NAME) ? new NgramDrafter(1, 3)
+                     : ModelDrafter.withWindowFor(drafterModel, drafts.get(drafterModel), K)) {
             speculative = new CoupledRollouts(engine, drafter, K).run(specs);
         }
         long nanos = System.nanoTime() - start;

@@ -1,6 +1,7 @@
 package io.specstream.verify.service;
 
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.NgramDrafter;
 import io.specstream.draft.service.DraftLoop;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.text.PromptEncoder;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DESIGN invariant 1 through the services and the broker, on the whole shipped prompt set (64 GRPO groups of 4):
- * the rollouts of every mode equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
+ * the rollouts of every mode — plain, coupled and decoupled with draft-small, and the model-free n-gram drafter
+ * placed inside the verifier — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
  * at T = 1 — where a token differs, {@link TieCheck} shows the target's top-2 gap there is below 1e-4, else fails.
  */
 class ShippedPromptsLosslessTest {
@@ -64,7 +66,8 @@ class ShippedPromptsLosslessTest {
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @CsvSource({"plain, greedy", "plain, T=1", "coupled, greedy", "coupled, T=1", "decoupled, greedy", "decoupled, T=1"})
+    @CsvSource({"plain, greedy", "plain, T=1", "coupled, greedy", "coupled, T=1", "decoupled, greedy", "decoupled, T=1",
+            "ngram-in-verifier, greedy", "ngram-in-verifier, T=1"})
     void everyModeYieldsPlainTargetDecodingOnTheShippedPrompts(String mode, String sampling) throws Exception {
         List<RolloutRequest> requests = requests(sampling);
         List<CompletedRollout> expected = reference(sampling, requests);
@@ -93,8 +96,11 @@ class ShippedPromptsLosslessTest {
         String group = "verify-" + UUID.randomUUID();
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS));
              ModelDrafter drafter = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS)) {
-            Optional<LockStepDrafting> lockStep = mode.equals("coupled")
-                    ? Optional.of(new LockStepDrafting(drafter, DRAFT_TOKENS)) : Optional.empty();
+            Optional<LockStepDrafting> lockStep = switch (mode) {
+                case "coupled" -> Optional.of(new LockStepDrafting(drafter, DRAFT_TOKENS));
+                case "ngram-in-verifier" -> Optional.of(new LockStepDrafting(new NgramDrafter(1, 3), DRAFT_TOKENS));
+                default -> Optional.empty();
+            };
             VerifyLoop verify = new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx", lockStep);
             try (RunningLoop draft = mode.equals("decoupled") ? RunningLoop.start(new DraftLoop(drafter, encoder,
                     fixture.settings(), topics, "draft-" + UUID.randomUUID()), "draft") : null;
