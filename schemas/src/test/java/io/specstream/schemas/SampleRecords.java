@@ -3,7 +3,9 @@ package io.specstream.schemas;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DeadLetter;
+import io.specstream.schemas.avro.DraftAlternative;
 import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.DrafterStats;
 import io.specstream.schemas.avro.FinishReason;
@@ -67,11 +69,16 @@ public final class SampleRecords {
     }
 
     public static DraftChunk draftChunk() {
-        return new DraftChunk("req-0007", 1, "suffix", 10, List.of(5, 6, 7, 8), 9, 1_795_000_000_456L);
+        return new DraftChunk("req-0007", 1, "suffix", 10, List.of(5, 6, 7, 8), 9, 1_795_000_000_456L, 180L);
     }
 
     public static AcceptanceEvent acceptanceEvent() {
-        return new AcceptanceEvent("req-0007", 2, "draft-tiny", 6, 4, 31, 16, 18_250L, 4_100L, 1_795_000_000_789L);
+        return new AcceptanceEvent("req-0007", 2, "draft-tiny", 6, 4, 31, 16, 18_250L, 4_100L, 1_795_000_000_789L,
+                List.of(new DraftAlternative("suffix", 5, 5, 3L)), 4, false);
+    }
+
+    public static DraftHeartbeat draftHeartbeat() {
+        return new DraftHeartbeat("draft-0", List.of("draft-small", "draft-tiny"), 48, 0.75, 1_000L, 1_795_000_002_000L);
     }
 
     public static DrafterAssignment drafterAssignment() {

@@ -45,10 +45,10 @@ public final class CoupledRollouts {
             }
             Map<SequenceKey, DraftTail> tails = drafter.proposeAll(engine.activeKeys(), k);
             for (StepOutcome outcome : engine.step(key -> Optional.ofNullable(tails.get(key)))) {
+                // the finishing delta too: a history drafter keeps the whole rollout
+                drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
                 if (outcome.finished()) {
                     drafter.forget(outcome.key());
-                } else {
-                    drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
                 }
             }
             done.addAll(engine.takeFinished());

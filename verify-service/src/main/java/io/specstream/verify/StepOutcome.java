@@ -3,13 +3,15 @@ package io.specstream.verify;
 import io.specstream.draft.SequenceKey;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What one engine step did to one sequence: it committed {@code tokens} at response positions
  * {@code startPosition, ...} (the delta the commits topic carries), verified {@code proposed} draft tokens of
  * {@code drafter} and accepted {@code accepted} of them, and possibly finished it. {@code accepted} counts the draft
- * tokens the target agreed with, even where a stop ended the response inside them.
+ * tokens the target agreed with, even where a stop ended the response inside them. {@code alternatives} are the
+ * other drafters' usable tails of the step, judged against what it committed.
  */
 public record StepOutcome(
         SequenceKey key,
@@ -18,10 +20,18 @@ public record StepOutcome(
         Optional<String> drafter,
         int proposed,
         int accepted,
-        Optional<FinishReason> finishReason) {
+        Optional<FinishReason> finishReason,
+        List<Alternative> alternatives) {
 
     public StepOutcome {
         tokens = tokens.clone();
+        alternatives = List.copyOf(alternatives);
+    }
+
+    /** An outcome with no unverified alternatives (one drafter, or none). */
+    public StepOutcome(SequenceKey key, int startPosition, int[] tokens, Optional<String> drafter, int proposed,
+                       int accepted, Optional<FinishReason> finishReason) {
+        this(key, startPosition, tokens, drafter, proposed, accepted, finishReason, List.of());
     }
 
     public boolean finished() {
@@ -40,14 +50,16 @@ public record StepOutcome(
         }
         int[] joined = Arrays.copyOf(tokens, tokens.length + later.tokens.length);
         System.arraycopy(later.tokens, 0, joined, tokens.length, later.tokens.length);
-        return new StepOutcome(key, startPosition, joined, later.drafter, later.proposed, later.accepted, later.finishReason);
+        return new StepOutcome(key, startPosition, joined, later.drafter, later.proposed, later.accepted, later.finishReason,
+                later.alternatives);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof StepOutcome that && key.equals(that.key) && startPosition == that.startPosition
                 && Arrays.equals(tokens, that.tokens) && drafter.equals(that.drafter) && proposed == that.proposed
-                && accepted == that.accepted && finishReason.equals(that.finishReason);
+                && accepted == that.accepted && finishReason.equals(that.finishReason)
+                && alternatives.equals(that.alternatives);
     }
 
     @Override

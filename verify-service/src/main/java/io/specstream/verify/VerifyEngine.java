@@ -132,6 +132,14 @@ public final class VerifyEngine implements AutoCloseable {
      * tokens since the last call, its first token from admission included.
      */
     public List<StepOutcome> step(Function<SequenceKey, Optional<DraftTail>> drafts) {
+        return stepChoosing(key -> DraftCandidates.of(drafts.apply(key)));
+    }
+
+    /**
+     * As {@link #step}, with several drafters' tails per sequence: the one to verify is picked as
+     * {@link DraftCandidates} says, the other usable ones come back as each outcome's alternatives.
+     */
+    public List<StepOutcome> stepChoosing(Function<SequenceKey, DraftCandidates> drafts) {
         admit();
         Map<SequenceKey, StepOutcome> outcomes = new LinkedHashMap<>(admissions);
         admissions.clear();

@@ -1,6 +1,5 @@
 package io.specstream.verify;
 
-import io.specstream.draft.DraftTail;
 import io.specstream.draft.SequenceKey;
 import io.specstream.inference.decode.BatchedDecoder;
 import io.specstream.inference.decode.StepRequest;
@@ -15,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The body of the verify loop: one batched forward over every active sequence (DESIGN invariant 2: nobody waits
- * for drafts). A sequence with a usable draft feeds {@code [pending, d1 .. dj]}, the others feed {@code [pending]};
+ * for drafts). Each sequence's draft is picked among its candidates by {@link DraftChoice}; a sequence with a usable draft feeds {@code [pending, d1 .. dj]}, the others feed {@code [pending]};
  * then per sequence the {@link AcceptanceRule} picks the target's tokens, rejected positions are truncated from
  * the cache, the tokens are committed and the {@link StopRule} applied.
  *
@@ -26,41 +25,40 @@ public final class VerifyStep {
 
     private final BatchedDecoder decoder;
     private final AcceptanceRule rule = new AcceptanceRule();
-    private final DraftValidity validity;
+    private final DraftChoice choice;
     private final int maxDraftTokens;
     private final int maxTokensPerStep;
 
     public VerifyStep(BatchedDecoder decoder, int vocab, int maxDraftTokens, int maxTokensPerStep) {
         this.decoder = decoder;
-        this.validity = new DraftValidity(vocab);
+        this.choice = new DraftChoice(new DraftValidity(vocab));
         this.maxDraftTokens = maxDraftTokens;
         this.maxTokensPerStep = maxTokensPerStep;
     }
 
     /** Runs one step over {@code active} (none finished) and returns one outcome per sequence, in order. */
-    public List<StepOutcome> run(List<VerifySequence> active, Function<SequenceKey, Optional<DraftTail>> drafts) {
+    public List<StepOutcome> run(List<VerifySequence> active, Function<SequenceKey, DraftCandidates> drafts) {
         int budget = maxTokensPerStep - active.size();
         List<StepRequest> requests = new ArrayList<>(active.size());
-        List<int[]> verified = new ArrayList<>(active.size());
-        List<Optional<String>> drafters = new ArrayList<>(active.size());
+        List<DraftChoice.Chosen> choices = new ArrayList<>(active.size());
         for (VerifySequence sequence : active) {
             int limit = Math.min(Math.min(maxDraftTokens, budget), sequence.room() - 1);
-            Optional<DraftTail> tail = drafts.apply(sequence.key());
-            int[] draft = tail.flatMap(t -> validity.usableSuffix(t, sequence.committedView(), sequence.committedLength(), limit))
-                    .orElse(new int[0]);
+            DraftChoice.Chosen chosen = limit < 1 ? DraftChoice.Chosen.NOTHING
+                    : choice.choose(drafts.apply(sequence.key()), sequence.committedView(), sequence.committedLength(), limit);
+            int[] draft = chosen.tokens();
             budget -= draft.length;
             int[] feed = new int[draft.length + 1];
             feed[0] = sequence.pending();
             System.arraycopy(draft, 0, feed, 1, draft.length);
             requests.add(new StepRequest(sequence.decoderId(), feed));
-            verified.add(draft);
-            drafters.add(draft.length > 0 ? tail.map(DraftTail::drafter) : Optional.empty());
+            choices.add(chosen);
         }
         StepResult result = decoder.step(requests);
         List<StepOutcome> outcomes = new ArrayList<>(active.size());
         for (int s = 0; s < active.size(); s++) {
             VerifySequence sequence = active.get(s);
-            int[] draft = verified.get(s);
+            DraftChoice.Chosen chosen = choices.get(s);
+            int[] draft = chosen.tokens();
             int start = sequence.committedLength();
             Acceptance acceptance = rule.judge(result.logits(sequence.decoderId()), draft, sequence.params(),
                     sequence.noiseAt(start));
@@ -78,9 +76,11 @@ public final class VerifyStep {
                     break; // tokens past a stop are not part of the response, exactly as in plain decoding
                 }
             }
-            sequence.recordStep(drafters.get(s), draft.length, acceptance.accepted());
-            outcomes.add(new StepOutcome(sequence.key(), start, Arrays.copyOf(acceptance.tokens(), committed),
-                    drafters.get(s), draft.length, acceptance.accepted(), finish));
+            sequence.recordStep(chosen.drafter(), draft.length, acceptance.accepted());
+            int[] tokens = Arrays.copyOf(acceptance.tokens(), committed);
+            outcomes.add(new StepOutcome(sequence.key(), start, tokens, chosen.drafter(), draft.length,
+                    acceptance.accepted(), finish, chosen.others().stream()
+                            .map(other -> Alternative.judge(other.drafter(), other.tokens(), tokens)).toList()));
         }
         return outcomes;
     }

@@ -3,6 +3,7 @@ package io.specstream.verify;
 import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.NgramDrafter;
+import io.specstream.draft.SuffixDrafter;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.TextTokenizer;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly what plain target decoding yields, token for token and log-prob for log-prob, greedy and sampled — up to
  * near-ties that float rounding of different batch shapes may flip, which {@link TieCheck} verifies are ties.
  *
- * <p>Besides the two draft models and the model-free n-gram drafter, a second session of the target itself drafts: its guesses are nearly always
+ * <p>Besides the two draft models and the model-free n-gram and suffix drafters, a second session of the target itself drafts: its guesses are nearly always
  * right, so most steps accept several tokens and commits of 2..5 tokens, truncation of partly accepted drafts and
  * stops inside an accepted run are all exercised — the shipped draft models may accept little while untrained.
  */
@@ -63,7 +64,7 @@ class LosslessSpeculationTest {
         List<Arguments> cases = new ArrayList<>();
         for (SamplingParams params : List.of(SamplingParams.greedy(), SamplingParams.temperature(1.0),
                 new SamplingParams(0.8, 50, 0.95))) {
-            for (String drafter : List.of("draft-small", "draft-tiny", "target", NgramDrafter.NAME)) {
+            for (String drafter : List.of("draft-small", "draft-tiny", "target", NgramDrafter.NAME, SuffixDrafter.NAME)) {
                 cases.add(Arguments.of(drafter, params));
             }
         }
@@ -78,8 +79,7 @@ class LosslessSpeculationTest {
         long start = System.nanoTime();
         List<CompletedRollout> speculative;
         try (VerifyEngine engine = new VerifyEngine(target, tokenizer, Models.config(K));
-             Drafter drafter = drafterModel.equals(NgramDrafter.NAME) ? new NgramDrafter(1, 3)
-                     : ModelDrafter.withWindowFor(drafterModel, drafts.get(drafterModel), K)) {
+             Drafter drafter = drafterFor(drafterModel)) {
             speculative = new CoupledRollouts(engine, drafter, K).run(specs);
         }
         long nanos = System.nanoTime() - start;
@@ -93,6 +93,14 @@ class LosslessSpeculationTest {
         report(drafterModel, params, plain, speculative, nanos, check);
         assertTrue(speculative.stream().mapToLong(r -> stats(r, drafterModel).proposed()).sum() > 0,
                 "the drafter proposed nothing");
+    }
+
+    private static Drafter drafterFor(String name) {
+        return switch (name) {
+            case NgramDrafter.NAME -> new NgramDrafter(1, 3);
+            case SuffixDrafter.NAME -> SuffixDrafter.withDefaults();
+            default -> ModelDrafter.withWindowFor(name, drafts.get(name), K);
+        };
     }
 
     private static List<CompletedRollout> plain(SamplingParams params, List<RolloutSpec> specs) {

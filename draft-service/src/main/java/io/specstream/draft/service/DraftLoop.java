@@ -6,6 +6,8 @@ import io.specstream.draft.SequenceKey;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DraftHeartbeat;
+import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
@@ -38,20 +40,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The draft-ahead loop of draft-service (DESIGN invariant 4): follows every sequence of the partitions it owns,
- * applies the verifier's commits to a {@link ModelDrafter}, and after each poll drafts one more token for every tail
- * still inside the window, publishing a grown tail as a {@link DraftChunk} at once every {@link #PUBLISH_EVERY}
- * tokens. It never waits for the verifier: with tails left to grow it polls with timeout 0.
+ * applies the verifier's commits to each of its drafters ({@link TailSource}s: draft models running ahead, model-free
+ * lookups), and after each poll lets every drafter draft for the sequences it runs for, publishing tails as
+ * {@link DraftChunk}s. It never waits for the verifier: with tails left to grow it polls with timeout 0.
+ *
+ * <p>Which drafters run for a sequence is the selector's call (Fastest-of-N): the loop also reads the compacted
+ * {@code assignments} topic and runs the drafters a request's assignment lists, all of them until one arrives.
+ * About once a second it publishes a {@link DraftHeartbeat} with the share of time it spent drafting.
  *
  * <p>Commits carry no prompt, so the loop also reads {@code prompts} (same request-id key, so the same partition
  * number) and encodes them with {@link RequestTerms}, exactly as the verifier does. A commit that arrives before its
  * prompt waits in a buffer and is replayed when the prompt arrives.
  *
  * <pre>{@code
- * DraftLoop loop = new DraftLoop(drafter, encoder, settings, catalogue, "draft-service");
+ * DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(draftSmall), TailSource.lookup(ngram, 8)),
+ *         encoder, settings, catalogue, "draft-service");
  * new Thread(loop).start();   // run() until close()
  * loop.close();
  * }</pre>
@@ -68,13 +76,19 @@ public final class DraftLoop implements Runnable, AutoCloseable {
      */
     static final int PUBLISH_EVERY = 2;
 
-    private final ModelDrafter drafter;
+    private static final long HEARTBEAT_MS = 1_000;
+
+    private final List<TailSource> drafters;
     private final PromptEncoder encoder;
     private final ClientSettings settings;
     private final TopicCatalogue catalogue;
     private final String promptsTopic;
     private final String commitsTopic;
     private final String draftsTopic;
+    private final String assignmentsTopic;
+    private final String heartbeatsTopic;
+    private final String instanceId;
+    private final AssignmentBook assignments = new AssignmentBook();
     private final Map<SequenceKey, Integer> followed = new LinkedHashMap<>(); // → partition of its request
     private final Map<SequenceKey, List<CommitUpdate>> early = new HashMap<>();
     private final Map<SequenceKey, Integer> earlyPartitions = new HashMap<>();
@@ -82,17 +96,35 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
+    /** The decoupled slice: one draft model. */
     public DraftLoop(ModelDrafter drafter, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                      String groupId) {
-        this.drafter = drafter;
+        this(List.of(TailSource.runAhead(drafter)), encoder, settings, catalogue, groupId);
+    }
+
+    /** Several drafters (distinct names), each run for the sequences the selector assigns it. */
+    public DraftLoop(List<TailSource> drafters, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                     String groupId) {
+        if (drafters.isEmpty()) {
+            throw new IllegalArgumentException("a draft loop needs at least one drafter");
+        }
+        if (drafters.stream().map(TailSource::name).distinct().count() != drafters.size()) {
+            throw new IllegalArgumentException("drafter names must be distinct: "
+                    + drafters.stream().map(TailSource::name).toList());
+        }
+        this.drafters = List.copyOf(drafters);
         this.encoder = encoder;
         this.settings = settings;
         this.catalogue = catalogue;
         this.promptsTopic = catalogue.name(Topics.PROMPTS);
         this.commitsTopic = catalogue.name(Topics.COMMITS);
         this.draftsTopic = catalogue.name(Topics.DRAFTS);
+        this.assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
+        this.heartbeatsTopic = catalogue.name(Topics.HEARTBEATS);
+        this.instanceId = groupId + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> config = settings.consumer(groupId, false);
-        // prompts and commits partition p must land on the same instance: the range assignor pairs equal numbers
+        // prompts, commits and assignments partition p must land on the same instance: the range assignor pairs
+        // equal numbers
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(config);
     }
@@ -107,24 +139,40 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                     new RecordDecoder<>(Topics.PROMPTS.valueSerde(registry).deserializer(), deadLetters);
             RecordDecoder<CommitUpdate> commits =
                     new RecordDecoder<>(Topics.COMMITS.valueSerde(registry).deserializer(), deadLetters);
+            RecordDecoder<DrafterAssignment> assigned =
+                    new RecordDecoder<>(Topics.ASSIGNMENTS.valueSerde(registry).deserializer(), deadLetters);
             Serializer<DraftChunk> chunks = Topics.DRAFTS.valueSerde(registry).serializer();
-            consumer.subscribe(List.of(promptsTopic, commitsTopic), new LetGo());
+            Serializer<DraftHeartbeat> heartbeats = Topics.HEARTBEATS.valueSerde(registry).serializer();
+            consumer.subscribe(List.of(promptsTopic, commitsTopic, assignmentsTopic), new LetGo());
+            LoadMeter load = new LoadMeter(HEARTBEAT_MS, System.nanoTime());
             boolean drafting = false;
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(drafting ? Duration.ZERO : IDLE_POLL)) {
                     if (record.topic().equals(promptsTopic)) {
                         requests.decode(record).ifPresent(request -> follow(request, record.partition()));
-                    } else {
+                    } else if (record.topic().equals(commitsTopic)) {
                         commits.decode(record).ifPresent(commit -> apply(commit, record.partition()));
+                    } else if (record.value() == null) {
+                        assignments.apply(new String(record.key(), StandardCharsets.UTF_8), null);
+                    } else {
+                        assigned.decode(record).ifPresent(a -> assignments.apply(a.getRequestId(), a));
                     }
                 }
-                Map<SequenceKey, DraftTail> grown = drafter.draftAhead(List.copyOf(followed.keySet()));
-                grown.forEach((key, tail) -> {
-                    if (tail.tokens().length % PUBLISH_EVERY == 0) {
-                        publish(producer, chunks, key, tail);
-                    }
-                });
-                drafting = !grown.isEmpty();
+                long started = System.nanoTime();
+                drafting = false;
+                for (TailSource drafter : drafters) {
+                    List<SequenceKey> keys = followed.keySet().stream()
+                            .filter(key -> assignments.runs(key.requestId(), drafter.name())).toList();
+                    TailSource.Drafted drafted = drafter.draft(keys);
+                    drafted.tails().forEach((key, tail) ->
+                            publish(producer, chunks, key, tail, drafted.costMicros().getOrDefault(key, 0L)));
+                    drafting |= drafted.workLeft();
+                }
+                long now = System.nanoTime();
+                load.busy(now - started);
+                load.tick(now).ifPresent(interval -> producer.send(new ProducerRecord<>(heartbeatsTopic,
+                        instanceId.getBytes(StandardCharsets.UTF_8),
+                        heartbeats.serialize(heartbeatsTopic, heartbeat(interval)))));
             }
         } catch (WakeupException e) {
             if (running) {
@@ -157,9 +205,12 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         for (int s = 0; s < terms.samples(); s++) {
             SequenceKey key = new SequenceKey(request.getRequestId(), s);
             try {
-                drafter.open(key, terms.promptIds(), terms.sampling(), terms.seed());
+                for (TailSource drafter : drafters) {
+                    drafter.open(key, terms.promptIds(), terms.sampling(), terms.seed());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("cannot draft for {}: {}", key, e.getMessage());
+                drafters.forEach(drafter -> drafter.forget(key));
                 continue;
             }
             followed.put(key, partition);
@@ -183,9 +234,11 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             }
             return;
         }
+        int[] tokens = commit.getTokens().stream().mapToInt(Integer::intValue).toArray();
         try {
-            drafter.onCommitted(key, commit.getStartPosition(),
-                    commit.getTokens().stream().mapToInt(Integer::intValue).toArray());
+            for (TailSource drafter : drafters) {
+                drafter.onCommitted(key, commit.getStartPosition(), tokens);
+            }
         } catch (IllegalArgumentException e) {
             // a gap or a contradiction: this mirror lost track of the truth, so it stops drafting for the sequence
             LOG.warn("dropping {}: {}", key, e.getMessage());
@@ -198,8 +251,22 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     }
 
     private void forget(SequenceKey key) {
-        drafter.forget(key);
+        drafters.forEach(drafter -> drafter.forget(key));
         followed.remove(key);
+        if (followed.keySet().stream().noneMatch(other -> other.requestId().equals(key.requestId()))) {
+            assignments.forget(key.requestId());
+        }
+    }
+
+    private DraftHeartbeat heartbeat(LoadMeter.Interval interval) {
+        return DraftHeartbeat.newBuilder()
+                .setInstanceId(instanceId)
+                .setDrafters(drafters.stream().map(TailSource::name).toList())
+                .setSequences(followed.size())
+                .setBusyFraction(interval.busyFraction())
+                .setIntervalMs(interval.intervalMs())
+                .setTimestampMs(System.currentTimeMillis())
+                .build();
     }
 
     /**
@@ -231,7 +298,7 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     }
 
     private void publish(KafkaProducer<byte[], byte[]> producer, Serializer<DraftChunk> chunks, SequenceKey key,
-                         DraftTail tail) {
+                         DraftTail tail, long costMicros) {
         List<Integer> tokens = new ArrayList<>(tail.tokens().length);
         for (int token : tail.tokens()) {
             tokens.add(token);
@@ -244,6 +311,7 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                 .setTokens(tokens)
                 .setBaseCommittedLength(tail.startPosition())
                 .setCreatedAtMs(System.currentTimeMillis())
+                .setDraftCostMicros(costMicros)
                 .build();
         producer.send(new ProducerRecord<>(draftsTopic, key.requestId().getBytes(StandardCharsets.UTF_8),
                 chunks.serialize(draftsTopic, chunk)));

@@ -48,6 +48,7 @@ class AvroSerdeRoundTripTest {
                 Arguments.of("drafts", SampleRecords.draftChunk()),
                 Arguments.of("acceptance", SampleRecords.acceptanceEvent()),
                 Arguments.of("assignments", SampleRecords.drafterAssignment()),
+                Arguments.of("heartbeats", SampleRecords.draftHeartbeat()),
                 Arguments.of("sequences", SampleRecords.sequenceSnapshot()),
                 Arguments.of("dead-letters", SampleRecords.deadLetter()));
     }

@@ -4,6 +4,7 @@ import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
@@ -40,6 +41,11 @@ public final class Topics {
             avro("assignments", DrafterAssignment.class, CleanupPolicy.COMPACT, FOREVER);
     public static final TopicSpec<String, SequenceSnapshot> SEQUENCES =
             avro("sequences", SequenceSnapshot.class, CleanupPolicy.COMPACT, FOREVER);
+    /** Draft-service load, keyed by instance id: the selector runs all drafters while drafting capacity is idle. */
+    public static final TopicSpec<String, DraftHeartbeat> HEARTBEATS = new TopicSpec<>(
+            "heartbeats", DraftHeartbeat.class, registry -> Serdes.String(),
+            registry -> AvroSerde.of(DraftHeartbeat.class, registry), Sharding.SINGLE, CleanupPolicy.DELETE,
+            HINT_RETENTION);
     public static final TopicSpec<String, DeadLetter> DEAD_LETTERS =
             avro("dead-letters", DeadLetter.class, CleanupPolicy.DELETE, Optional.of(Duration.ofDays(14)));
 
@@ -49,7 +55,7 @@ public final class Topics {
             Sharding.SINGLE, CleanupPolicy.COMPACT, FOREVER);
 
     private static final List<TopicSpec<String, ?>> ALL = List.of(
-            PROMPTS, ROLLOUTS, COMMITS, DRAFTS, ACCEPTANCE, ASSIGNMENTS, SEQUENCES, DEAD_LETTERS, SCHEMAS);
+            PROMPTS, ROLLOUTS, COMMITS, DRAFTS, ACCEPTANCE, ASSIGNMENTS, SEQUENCES, HEARTBEATS, DEAD_LETTERS, SCHEMAS);
 
     private Topics() {
     }

@@ -37,7 +37,7 @@ class TopicCatalogueTest {
     void catalogueHoldsEveryTopicOfTheDesignOnce() {
         List<String> names = Topics.all().stream().map(TopicSpec::baseName).toList();
         assertEquals(List.of("prompts", "rollouts", "commits", "drafts", "acceptance", "assignments", "sequences",
-                "dead-letters", "_schemas"), names);
+                "heartbeats", "dead-letters", "_schemas"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
     }
 

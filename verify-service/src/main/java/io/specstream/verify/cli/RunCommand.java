@@ -1,5 +1,6 @@
 package io.specstream.verify.cli;
 
+import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
@@ -44,7 +45,7 @@ import java.util.concurrent.Callable;
  * {@code specstream run}: the whole pipeline in this process — embedded broker and registry, verify-service, and per
  * {@code --mode} a draft-service — rolls out every prompt of a JSONL file and writes the rollouts as JSONL:
  * <pre>
- * specstream run --prompts examples/prompts/rl-math.jsonl --out rollouts.jsonl --mode decoupled --k 4
+ * specstream run --prompts examples/prompts/rl-math.jsonl --out rollouts.jsonl --mode fastest --k 4
  * </pre>
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -64,14 +65,27 @@ public final class RunCommand implements Callable<Integer> {
             description = "Target model directory (default: ${DEFAULT-VALUE}).")
     Path modelDir;
 
-    @Option(names = "--draft-model-dir", paramLabel = "DIR", defaultValue = "models/draft-small",
-            description = "Draft model directory (default: ${DEFAULT-VALUE}).")
-    Path draftModelDir;
+    @Option(names = "--draft-model-dir", paramLabel = "DIR", split = ",",
+            defaultValue = "models/draft-small,models/draft-tiny",
+            description = "Draft model directories, comma-separated; fastest runs them all, coupled and decoupled the "
+                    + "first (default: ${DEFAULT-VALUE}).")
+    List<Path> draftModelDirs;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "decoupled",
-            description = "plain (no drafts), coupled (lock-step drafter inside the verifier) or decoupled "
-                    + "(draft service over topics) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "fastest",
+            description = "plain (no drafts), coupled (lock-step drafter inside the verifier), decoupled "
+                    + "(one draft model as a service over topics) or fastest (every drafter, the selector picking "
+                    + "per request) (default: ${DEFAULT-VALUE}).")
     String mode;
+
+    @Option(names = "--model-free", paramLabel = "NAMES", defaultValue = "ngram,suffix",
+            description = "Model-free drafters of fastest mode: a comma-separated list of ngram, suffix, or none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String modelFree;
+
+    @Option(names = "--model-free-placement", paramLabel = "WHERE", defaultValue = "verify",
+            description = "Where fastest mode runs the model-free drafters: verify (inside the verifier, no topic "
+                    + "hop) or draft (in draft-service) (default: ${DEFAULT-VALUE}).")
+    String placement;
 
     @Option(names = "--max-new-tokens", paramLabel = "N",
             description = "Replaces every request's max_new_tokens (default: each request's own).")
@@ -86,13 +100,16 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunMode runMode = parseMode();
+        RunPipeline.ModelFree modelFreeDrafters = parseModelFree(runMode);
         if (maxNewTokens != null) {
             requireAtLeastOne("--max-new-tokens", maxNewTokens);
         }
         requireReadable("--prompts", prompts, false);
         requireReadable("--model-dir", modelDir, true);
         if (runMode != RunMode.PLAIN) {
-            requireReadable("--draft-model-dir", draftModelDir, true);
+            for (Path dir : runMode == RunMode.FASTEST ? draftModelDirs : draftModelDirs.subList(0, 1)) {
+                requireReadable("--draft-model-dir", dir, true);
+            }
         }
         PromptFile file;
         try {
@@ -105,11 +122,11 @@ public final class RunCommand implements Callable<Integer> {
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
             ClientSettings settings = stack.clientSettings();
             SchemaRegistry registry = new RestSchemaRegistryClient(stack.schemaRegistryUrl());
-            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDir, decoding.k(), decoding.threads());
+            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDirs, decoding.k(), decoding.threads());
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;
-            try (RunPipeline pipeline = RunPipeline.start(runMode, models, settings, catalogue)) {
+            try (RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, settings, catalogue)) {
                 started = System.nanoTime();
                 publish(settings, registry, catalogue, file);
                 rollouts = collect(settings, registry, catalogue, pipeline, tally, started);
@@ -129,6 +146,16 @@ public final class RunCommand implements Callable<Integer> {
     private RunMode parseMode() {
         try {
             return RunMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private RunPipeline.ModelFree parseModelFree(RunMode runMode) {
+        try {
+            Placement where = Placement.parse("--model-free-placement", placement);
+            return new RunPipeline.ModelFree(runMode == RunMode.FASTEST
+                    ? ModelFreeDrafters.create("--model-free", modelFree) : List.of(), where);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

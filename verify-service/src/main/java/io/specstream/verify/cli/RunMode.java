@@ -4,9 +4,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** How {@code specstream run} drafts: not at all, in lock step inside the verifier, or as a separate service over topics. */
+/**
+ * How {@code specstream run} drafts: not at all, in lock step inside the verifier, as a separate service over topics
+ * (one draft model), or Fastest-of-N (every drafter family, the selector choosing per request).
+ */
 enum RunMode {
-    PLAIN, COUPLED, DECOUPLED;
+    PLAIN, COUPLED, DECOUPLED, FASTEST;
 
     static final String ALLOWED = Arrays.stream(values()).map(RunMode::flagValue).collect(Collectors.joining(", "));
 

@@ -14,7 +14,7 @@ import io.specstream.topology.cli.OpenedResources;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifyLoop;
-import io.specstream.verify.service.VerifyLoop.LockStepDrafting;
+import io.specstream.verify.service.VerifierDrafting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -73,14 +72,14 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, decoding.k(), modelDir, inference)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
-            Optional<LockStepDrafting> lockStep = Optional.empty();
+            VerifierDrafting drafting = VerifierDrafting.decoupled();
             if (coupledDraftDir != null) {
                 DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(coupledDraftDir), inference));
-                lockStep = Optional.of(new LockStepDrafting(opened.keep(ModelDrafter.withWindowFor(
-                        String.valueOf(coupledDraftDir.getFileName()), session, decoding.k())), decoding.k()));
+                drafting = VerifierDrafting.coupled(opened.keep(ModelDrafter.withWindowFor(
+                        String.valueOf(coupledDraftDir.getFileName()), session, decoding.k())), decoding.k());
             }
             VerifyLoop loop = new VerifyLoop(engine, new PromptEncoder(tokenizer, model.config()),
-                    connection.settings(), connection.catalogue(), groupId, transactionalId, lockStep);
+                    connection.settings(), connection.catalogue(), groupId, transactionalId, drafting);
             UntilStopped.run(loop, spec.commandLine().getOut(), "verify-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

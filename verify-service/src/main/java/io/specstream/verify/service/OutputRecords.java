@@ -1,6 +1,7 @@
 package io.specstream.verify.service;
 
 import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.DraftAlternative;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DrafterStats;
 import io.specstream.schemas.avro.FinishReason;
@@ -14,6 +15,7 @@ import io.specstream.verify.StepOutcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The Avro records the verifier writes, built from the engine's values: a {@link CommitUpdate} and an
@@ -40,7 +42,8 @@ final class OutputRecords {
                 .build();
     }
 
-    AcceptanceEvent acceptance(StepOutcome outcome, int batchSize, long stepMicros) {
+    AcceptanceEvent acceptance(StepOutcome outcome, int batchSize, long stepMicros, int groupSize,
+                               ToLongFunction<String> draftCostMicros) {
         return AcceptanceEvent.newBuilder()
                 .setRequestId(outcome.key().requestId())
                 .setSampleIndex(outcome.key().sampleIndex())
@@ -50,7 +53,16 @@ final class OutputRecords {
                 .setCommittedLength(outcome.startPosition() + outcome.tokens().length)
                 .setBatchSize(batchSize)
                 .setStepCostMicros(stepMicros)
+                .setDraftCostMicros(outcome.drafter().map(draftCostMicros::applyAsLong).orElse(0L))
                 .setTimestampMs(clock.millis())
+                .setAlternatives(outcome.alternatives().stream().map(alternative -> DraftAlternative.newBuilder()
+                        .setDrafter(alternative.drafter())
+                        .setProposed(alternative.proposed())
+                        .setAgreed(alternative.agreed())
+                        .setDraftCostMicros(draftCostMicros.applyAsLong(alternative.drafter()))
+                        .build()).toList())
+                .setGroupSize(groupSize)
+                .setFinished(outcome.finished())
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.SequenceSnapshot;
@@ -93,10 +94,10 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final Map<String, List<CompletedRollout>> held = new HashMap<>();
     private final List<List<CompletedRollout>> unsent = new ArrayList<>();
     private final Set<SequenceKey> running = new HashSet<>();
-    private final Map<SequenceKey, DraftTail> drafts = new HashMap<>();
     private final Map<SequenceKey, FirstToken> firstTokens = new HashMap<>();
-    private final Optional<LockStepDrafting> lockStep;
-    private final Map<String, RolloutSpec> lockStepSpecs = new HashMap<>();
+    private final VerifierDrafting drafting;
+    private final DraftSources sources;
+    private final Map<String, RolloutSpec> specsById = new HashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final AtomicLong handedOver = new AtomicLong();
     private volatile boolean open = true;
@@ -104,16 +105,14 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
 
     public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                       String groupId, String transactionalId) {
-        this(engine, encoder, settings, catalogue, groupId, transactionalId, Optional.empty());
+        this(engine, encoder, settings, catalogue, groupId, transactionalId, VerifierDrafting.decoupled());
     }
 
-    /**
-     * With {@code lockStep} present the loop drafts for itself, coupled (as {@link io.specstream.verify.CoupledRollouts}
-     * does), and reads no {@code drafts} topic: the baseline the decoupled pipeline is compared with.
-     */
+    /** A loop that gets its drafts as {@code drafting} says (coupled, decoupled or Fastest-of-N). */
     public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
-                      String groupId, String transactionalId, Optional<LockStepDrafting> lockStep) {
-        this.lockStep = lockStep;
+                      String groupId, String transactionalId, VerifierDrafting drafting) {
+        this.drafting = drafting;
+        this.sources = new DraftSources(drafting);
         this.engine = engine;
         this.specs = new RequestSpecs(encoder);
         this.settings = settings;
@@ -147,9 +146,15 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
                             () -> offsets.received(partitionOf(record), record.offset(), 0));
                 }
-                if (lockStep.isEmpty() && !draftConsumer.assignment().isEmpty()) {
+                if (!draftConsumer.assignment().isEmpty()) {
                     for (ConsumerRecord<byte[], byte[]> record : draftConsumer.poll(Duration.ZERO)) {
-                        io.chunks.decode(record).ifPresent(chunk -> keep(io, record, chunk));
+                        if (record.topic().equals(io.draftsTopic)) {
+                            io.chunks.decode(record).ifPresent(chunk -> keep(io, record, chunk));
+                        } else if (record.value() == null) {
+                            sources.assigned(new String(record.key(), StandardCharsets.UTF_8), null);
+                        } else {
+                            io.assignments.decode(record).ifPresent(a -> sources.assigned(a.getRequestId(), a));
+                        }
                     }
                 }
                 if (engine.hasWork()) {
@@ -192,9 +197,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
             RolloutSpec spec = specs.toSpec(request);
             engine.submit(spec);
-            if (lockStep.isPresent()) {
-                lockStepSpecs.put(spec.requestId(), spec);
-            }
+            specsById.put(spec.requestId(), spec);
             admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), clock.millis()));
             for (int s = 0; s < spec.samples(); s++) {
                 running.add(new SequenceKey(spec.requestId(), s));
@@ -218,16 +221,17 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             return;
         }
         if (running.contains(key)) {
-            drafts.put(key, tail); // newest wins; the engine checks it against what is committed
+            sources.offered(key, tail, chunk.getDraftCostMicros());
         }
     }
 
     private void step(Io io) {
         long startedMs = clock.millis();
         long started = System.nanoTime();
-        List<StepOutcome> outcomes = lockStep.isPresent()
-                ? stepLockStep(lockStep.get())
-                : engine.step(key -> Optional.ofNullable(drafts.get(key)));
+        sources.admitted(engine.admit(), specsById);
+        sources.propose(engine.activeKeys());
+        List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
+        sources.stepped(outcomes);
         long micros = (System.nanoTime() - started) / 1_000;
         FirstToken first = new FirstToken(startedMs, clock.millis());
         for (StepOutcome outcome : outcomes) {
@@ -235,28 +239,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             byte[] key = keyOf(outcome.key().requestId());
             io.plain.send(new ProducerRecord<>(io.commitsTopic, key,
                     io.commits.serialize(io.commitsTopic, records.commit(outcome))));
-            io.plain.send(new ProducerRecord<>(io.acceptanceTopic, key,
-                    io.acceptance.serialize(io.acceptanceTopic, records.acceptance(outcome, outcomes.size(), micros))));
+            RolloutSpec spec = specsById.get(outcome.key().requestId());
+            io.plain.send(new ProducerRecord<>(io.acceptanceTopic, key, io.acceptance.serialize(io.acceptanceTopic,
+                    records.acceptance(outcome, outcomes.size(), micros, spec.samples(),
+                            drafter -> sources.costMicros(outcome.key(), drafter)))));
         }
-    }
-
-    /** Open on admission, propose before the step, commit after it, forget on finish: as CoupledRollouts. */
-    private List<StepOutcome> stepLockStep(LockStepDrafting drafting) {
-        Drafter drafter = drafting.drafter();
-        for (SequenceKey key : engine.admit()) {
-            RolloutSpec spec = lockStepSpecs.get(key.requestId());
-            drafter.open(key, spec.promptIds(), spec.sampling(), spec.seed());
-        }
-        Map<SequenceKey, DraftTail> tails = drafter.proposeAll(engine.activeKeys(), drafting.k());
-        List<StepOutcome> outcomes = engine.step(key -> Optional.ofNullable(tails.get(key)));
-        for (StepOutcome outcome : outcomes) {
-            if (outcome.finished()) {
-                drafter.forget(outcome.key());
-            } else {
-                drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
-            }
-        }
-        return outcomes;
     }
 
     /**
@@ -270,7 +257,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         for (CompletedRollout rollout : done) {
             AdmittedRequest request = admitted.get(rollout.requestId());
             running.remove(rollout.key());
-            drafts.remove(rollout.key());
+            sources.drop(rollout.key());
             held.computeIfAbsent(rollout.requestId(), id -> new ArrayList<>()).add(rollout);
             if (offsets.sampleFinished(request.partition(), request.offset())) {
                 List<CompletedRollout> group = held.remove(rollout.requestId());
@@ -302,7 +289,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         for (List<CompletedRollout> group : unsent) {
             String requestId = group.get(0).requestId();
             admitted.remove(requestId);
-            lockStepSpecs.remove(requestId);
+            specsById.remove(requestId);
+            sources.dropRequest(requestId);
             group.forEach(rollout -> firstTokens.remove(rollout.key()));
         }
         unsent.clear();
@@ -330,13 +318,13 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                 engine.cancel(requestId);
                 held.remove(requestId);
                 unsent.removeIf(group -> group.get(0).requestId().equals(requestId));
-                lockStepSpecs.remove(requestId);
+                specsById.remove(requestId);
+                sources.dropRequest(requestId);
                 for (int s = 0; s < request.request().getNSamples(); s++) {
                     SequenceKey key = new SequenceKey(requestId, s);
                     running.remove(key);
-                    drafts.remove(key);
+                    sources.drop(key);
                     firstTokens.remove(key);
-                    lockStep.ifPresent(drafting -> drafting.drafter().forget(key));
                 }
                 it.remove();
                 handedOver.incrementAndGet();
@@ -391,20 +379,32 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         }
 
         private void follow(Collection<TopicPartition> changed, boolean add) {
-            String draftsTopic = catalogue.name(Topics.DRAFTS);
             Set<TopicPartition> assigned = new HashSet<>(draftConsumer.assignment());
-            Set<TopicPartition> fresh = new HashSet<>();
+            Set<TopicPartition> freshDrafts = new HashSet<>();
+            Set<TopicPartition> freshAssignments = new HashSet<>();
             for (TopicPartition partition : changed) {
-                TopicPartition drafts = new TopicPartition(draftsTopic, partition.partition());
-                if (add && assigned.add(drafts)) {
-                    fresh.add(drafts);
-                } else if (!add) {
-                    assigned.remove(drafts);
+                if (drafting.readsDraftsTopic()) {
+                    followOne(assigned, freshDrafts, new TopicPartition(io.draftsTopic, partition.partition()), add);
+                }
+                if (drafting.followsAssignments()) {
+                    followOne(assigned, freshAssignments,
+                            new TopicPartition(io.assignmentsTopic, partition.partition()), add);
                 }
             }
             draftConsumer.assign(assigned);
             // older chunks are hints for sequences this instance did not run yet: nothing to gain from them
-            draftConsumer.seekToEnd(fresh);
+            draftConsumer.seekToEnd(freshDrafts);
+            // assignments are compacted state: a request taken over keeps the selector's choice
+            draftConsumer.seekToBeginning(freshAssignments);
+        }
+
+        private void followOne(Set<TopicPartition> assigned, Set<TopicPartition> fresh, TopicPartition partition,
+                               boolean add) {
+            if (add && assigned.add(partition)) {
+                fresh.add(partition);
+            } else if (!add) {
+                assigned.remove(partition);
+            }
         }
     }
 
@@ -416,11 +416,14 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         final DeadLetterPublisher deadLetters;
         final RecordDecoder<RolloutRequest> requests;
         final RecordDecoder<DraftChunk> chunks;
+        final RecordDecoder<DrafterAssignment> assignments;
         final Serializer<CommitUpdate> commits;
         final Serializer<AcceptanceEvent> acceptance;
         final Serializer<Rollout> rollouts;
         final Serializer<SequenceSnapshot> snapshots;
         final String commitsTopic = catalogue.name(Topics.COMMITS);
+        final String draftsTopic = catalogue.name(Topics.DRAFTS);
+        final String assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
         final String acceptanceTopic = catalogue.name(Topics.ACCEPTANCE);
         final String rolloutsTopic = catalogue.name(Topics.ROLLOUTS);
         final String sequencesTopic = catalogue.name(Topics.SEQUENCES);
@@ -434,26 +437,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                     catalogue, clock);
             this.requests = new RecordDecoder<>(Topics.PROMPTS.valueSerde(registry).deserializer(), deadLetters);
             this.chunks = new RecordDecoder<>(Topics.DRAFTS.valueSerde(registry).deserializer(), deadLetters);
+            this.assignments = new RecordDecoder<>(Topics.ASSIGNMENTS.valueSerde(registry).deserializer(), deadLetters);
             this.commits = Topics.COMMITS.valueSerde(registry).serializer();
             this.acceptance = Topics.ACCEPTANCE.valueSerde(registry).serializer();
             this.rollouts = Topics.ROLLOUTS.valueSerde(registry).serializer();
             this.snapshots = Topics.SEQUENCES.valueSerde(registry).serializer();
-        }
-    }
-
-    /**
-     * A drafter this loop calls itself, in lock step with every verify step (coupled speculative decoding):
-     * {@code new LockStepDrafting(modelDrafter, 4)} proposes 4 tokens per active sequence before each step.
-     */
-    public record LockStepDrafting(Drafter drafter, int k) {
-
-        public LockStepDrafting {
-            if (drafter == null) {
-                throw new IllegalArgumentException("lock-step drafting needs a drafter");
-            }
-            if (k < 1) {
-                throw new IllegalArgumentException("draft length k=" + k + " is not valid; allowed values: an integer >= 1");
-            }
         }
     }
 }

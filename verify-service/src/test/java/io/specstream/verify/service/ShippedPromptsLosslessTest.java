@@ -1,28 +1,32 @@
 package io.specstream.verify.service;
 
+import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.draft.NgramDrafter;
 import io.specstream.draft.service.DraftLoop;
+import io.specstream.draft.service.TailSource;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.selector.SelectorConfig;
+import io.specstream.selector.SelectorService;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.TieCheck;
 import io.specstream.verify.VerifyEngine;
-import io.specstream.verify.service.VerifyLoop.LockStepDrafting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DESIGN invariant 1 through the services and the broker, on the whole shipped prompt set (64 GRPO groups of 4):
- * the rollouts of every mode — plain, coupled and decoupled with draft-small, and the model-free n-gram drafter
- * placed inside the verifier — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
+ * the rollouts of every mode — plain, coupled and decoupled with draft-small, the model-free n-gram drafter
+ * placed inside the verifier, and Fastest-of-N with every drafter family and the selector — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
  * at T = 1 — where a token differs, {@link TieCheck} shows the target's top-2 gap there is below 1e-4, else fails.
  */
 class ShippedPromptsLosslessTest {
@@ -46,6 +50,7 @@ class ShippedPromptsLosslessTest {
     private static PromptEncoder encoder;
     private static DecoderSession target;
     private static DecoderSession draftModel;
+    private static DecoderSession draftTiny;
     private static final Map<String, List<CompletedRollout>> references = new HashMap<>();
 
     @BeforeAll
@@ -55,10 +60,12 @@ class ShippedPromptsLosslessTest {
         encoder = PipelineFixture.encoder(tokenizer);
         target = PipelineFixture.session("target");
         draftModel = PipelineFixture.session("draft-small");
+        draftTiny = PipelineFixture.session("draft-tiny");
     }
 
     @AfterAll
     static void stop() {
+        draftTiny.close();
         draftModel.close();
         target.close();
         tokenizer.close();
@@ -67,7 +74,8 @@ class ShippedPromptsLosslessTest {
 
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"plain, greedy", "plain, T=1", "coupled, greedy", "coupled, T=1", "decoupled, greedy", "decoupled, T=1",
-            "ngram-in-verifier, greedy", "ngram-in-verifier, T=1"})
+            "ngram-in-verifier, greedy", "ngram-in-verifier, T=1", "fastest, greedy", "fastest, T=1",
+            "fastest-model-free-in-draft, greedy"})
     void everyModeYieldsPlainTargetDecodingOnTheShippedPrompts(String mode, String sampling) throws Exception {
         List<RolloutRequest> requests = requests(sampling);
         List<CompletedRollout> expected = reference(sampling, requests);
@@ -93,18 +101,50 @@ class ShippedPromptsLosslessTest {
     }
 
     private static Map<String, Rollout> run(String mode, TopicCatalogue topics, int count) throws Exception {
+        if (mode.startsWith("fastest")) {
+            return runFastest(mode.equals("fastest-model-free-in-draft"), topics, count);
+        }
         String group = "verify-" + UUID.randomUUID();
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS));
              ModelDrafter drafter = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS)) {
-            Optional<LockStepDrafting> lockStep = switch (mode) {
-                case "coupled" -> Optional.of(new LockStepDrafting(drafter, DRAFT_TOKENS));
-                case "ngram-in-verifier" -> Optional.of(new LockStepDrafting(new NgramDrafter(1, 3), DRAFT_TOKENS));
-                default -> Optional.empty();
+            VerifierDrafting drafting = switch (mode) {
+                case "coupled" -> VerifierDrafting.coupled(drafter, DRAFT_TOKENS);
+                case "ngram-in-verifier" -> VerifierDrafting.coupled(new NgramDrafter(1, 3), DRAFT_TOKENS);
+                default -> VerifierDrafting.decoupled();
             };
-            VerifyLoop verify = new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx", lockStep);
+            VerifyLoop verify = new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx", drafting);
             try (RunningLoop draft = mode.equals("decoupled") ? RunningLoop.start(new DraftLoop(drafter, encoder,
                     fixture.settings(), topics, "draft-" + UUID.randomUUID()), "draft") : null;
                  RunningLoop verifying = RunningLoop.start(verify, "verify")) {
+                fixture.rollouts(topics, count);
+            }
+        }
+        return fixture.allRollouts(topics);
+    }
+
+    /**
+     * Fastest-of-N as {@code specstream run --mode fastest} wires it: both draft models in draft-service, n-gram and
+     * suffix inside the verifier (or in draft-service), the selector ranking them per request.
+     */
+    private static Map<String, Rollout> runFastest(boolean modelFreeInDraft, TopicCatalogue topics, int count)
+            throws Exception {
+        String group = "verify-" + UUID.randomUUID();
+        int maxDraft = 2 * DRAFT_TOKENS;
+        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft));
+             ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, maxDraft);
+             ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, maxDraft);
+             SelectorService selector = new SelectorService(fixture.settings(), topics, SelectorConfig.defaults())) {
+            selector.start();
+            List<TailSource> draftService = new ArrayList<>(List.of(TailSource.runAhead(small), TailSource.runAhead(tiny)));
+            List<Drafter> modelFree = ModelFreeDrafters.create("model-free", ModelFreeDrafters.all());
+            VerifierDrafting drafting = VerifierDrafting.fastest(modelFreeInDraft ? List.of() : modelFree, DRAFT_TOKENS);
+            if (modelFreeInDraft) {
+                modelFree.forEach(drafter -> draftService.add(TailSource.lookup(drafter, maxDraft)));
+            }
+            try (RunningLoop draft = RunningLoop.start(new DraftLoop(draftService, encoder, fixture.settings(), topics,
+                    "draft-" + UUID.randomUUID()), "draft");
+                 RunningLoop verifying = RunningLoop.start(new VerifyLoop(engine, encoder, fixture.settings(), topics,
+                         group, group + "-tx", drafting), "verify")) {
                 fixture.rollouts(topics, count);
             }
         }
