@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public enum ModelFreeDrafters {
-    NGRAM(NgramDrafter.NAME, () -> new NgramDrafter(1, 3)),
+    NGRAM(NgramDrafter.NAME, () -> new NgramDrafter(3, 5)),
     SUFFIX(SuffixDrafter.NAME, SuffixDrafter::withDefaults);
 
     /** The value meaning "no model-free drafter". */

@@ -16,8 +16,9 @@ import java.util.Map;
  * <ul>
  *   <li>Match: the longest suffix of the sequence, up to maxPatternLength tokens, that occurred before with a
  *       continuation; no match, no tail.</li>
- *   <li>Length: a match of m tokens may speculate {@code max(k, min(maxSpeculation, ceil(growthFactor × m)))}
- *       tokens, so long matches (likely copies) draft further than k.</li>
+ *   <li>Length: a match of m tokens may speculate {@code min(maxSpeculation, ceil(growthFactor × m))} tokens,
+ *       whatever k: long matches (likely copies) draft further than k, short ones (weak evidence) less — every
+ *       proposed token widens the whole verify batch.</li>
  *   <li>Continuation: greedy, the most frequent child at each step (ties: the most recent); stops where the path's
  *       share — the product of each child's count over its parent's continued occurrences — falls below
  *       minPathShare, or at the index's depth bound.</li>
@@ -127,7 +128,8 @@ public final class SuffixDrafter implements Drafter {
             return new int[0];
         }
         int grown = (int) Math.min(settings.maxSpeculation(), Math.ceil(settings.growthFactor() * match));
-        return index.follow(sequence.cursor(), match, Math.max(k, grown), settings.minPathShare());
+        // no floor at k: a short match is weak evidence, and every proposed token widens the whole verify batch
+        return index.follow(sequence.cursor(), match, grown, settings.minPathShare());
     }
 
     /** A followed sequence: its tokens, the history it writes into and where its stream stands in that index. */

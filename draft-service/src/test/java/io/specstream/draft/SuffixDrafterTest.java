@@ -65,7 +65,8 @@ class SuffixDrafterTest {
         drafter.forget(SAMPLE_0);
         open(LATER, 1, 2, 3);
 
-        assertEquals(new DraftTail("suffix", 0, new int[] {9, 8, 7, 6}), drafter.propose(LATER, 4).orElseThrow());
+        // the whole 3-token prompt matches: 3 tokens of the earlier rollout
+        assertEquals(new DraftTail("suffix", 0, new int[] {9, 8, 7}), drafter.propose(LATER, 4).orElseThrow());
     }
 
     @Test
@@ -108,15 +109,15 @@ class SuffixDrafterTest {
     }
 
     @Test
-    void aShortMatchStillDraftsTheRequestedK() {
+    void aShortMatchDraftsNoFurtherThanItsEvidenceWhateverK() {
         open(SAMPLE_0, 4, 5, 10, 11, 12, 13, 14, 99, 5);
 
-        assertArrayEquals(new int[] {10, 11, 12, 13}, drafter.propose(SAMPLE_0, 4).orElseThrow().tokens());
+        assertArrayEquals(new int[] {10}, drafter.propose(SAMPLE_0, 4).orElseThrow().tokens());
     }
 
     @Test
     void aBranchBelowTheMinimumShareEndsTheProposalThere() {
-        SuffixDrafter strict = new SuffixDrafter(new SuffixSettings(24, 12, 1.0, 12, 0.6, 1_000));
+        SuffixDrafter strict = new SuffixDrafter(new SuffixSettings(24, 12, 4.0, 12, 0.6, 1_000));
         strict.open(SAMPLE_0, new int[] {1, 2}, SamplingParams.greedy(), 0);
         strict.open(SAMPLE_1, new int[] {1, 2}, SamplingParams.greedy(), 0);
         strict.onCommitted(SAMPLE_0, 0, new int[] {3, 4, 5, 7});
@@ -129,7 +130,7 @@ class SuffixDrafterTest {
 
     @Test
     void anAmbiguousFirstStepProposesNothing() {
-        SuffixDrafter strict = new SuffixDrafter(new SuffixSettings(24, 12, 1.0, 12, 0.6, 1_000));
+        SuffixDrafter strict = new SuffixDrafter(new SuffixSettings(24, 12, 4.0, 12, 0.6, 1_000));
         strict.open(SAMPLE_0, new int[] {1, 2}, SamplingParams.greedy(), 0);
         strict.open(SAMPLE_1, new int[] {1, 2}, SamplingParams.greedy(), 0);
         strict.onCommitted(SAMPLE_0, 0, new int[] {7});

@@ -1,7 +1,10 @@
 package io.specstream.draft.cli;
 
+import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.draft.service.DraftLoop;
+import io.specstream.draft.service.TailSource;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
@@ -15,9 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,9 +43,15 @@ public final class DraftCommand implements Callable<Integer> {
     @Mixin
     DecodingOptions decoding;
 
-    @Option(names = "--draft-model-dir", paramLabel = "DIR", defaultValue = "models/draft-small",
-            description = "Draft model directory (default: ${DEFAULT-VALUE}).")
-    Path draftModelDir;
+    @Option(names = "--draft-model-dir", paramLabel = "DIR", split = ",", defaultValue = "models/draft-small",
+            description = "Draft model directories, comma-separated, or none; each runs ahead as its own drafter "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> draftModelDirs;
+
+    @Option(names = "--model-free", paramLabel = "NAMES", defaultValue = "none",
+            description = "Model-free drafters to run here too: a comma-separated list of ngram, suffix, or none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String modelFree;
 
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
             description = "Target model directory; its tokenizer encodes prompts as the verifier does "
@@ -55,17 +67,35 @@ public final class DraftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelDirOption.require(spec, "--draft-model-dir", draftModelDir);
+        List<Path> modelDirs = draftModelDirs.stream().filter(dir -> !dir.equals(ModelFreeDrafters.NONE))
+                .map(Path::of).toList();
+        modelDirs.forEach(dir -> ModelDirOption.require(spec, "--draft-model-dir", dir));
         ModelDirOption.require(spec, "--model-dir", modelDir);
+        List<Drafter> lookups;
+        try {
+            lookups = ModelFreeDrafters.create("--model-free", modelFree);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (modelDirs.isEmpty() && lookups.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "no drafter: give a --draft-model-dir or a --model-free drafter");
+        }
         ModelDirectory target = ModelDirectory.open(modelDir);
         OpenedResources opened = new OpenedResources();
         try {
-            DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(draftModelDir),
-                    InferenceOptions.cpu(decoding.threads())));
+            // tails of up to 2k tokens: the selector may lengthen k that far where acceptance is high
+            int window = 2 * decoding.k();
+            List<TailSource> drafters = new ArrayList<>();
+            for (Path dir : modelDirs) {
+                DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(dir),
+                        InferenceOptions.cpu(decoding.threads())));
+                drafters.add(TailSource.runAhead(opened.keep(ModelDrafter.withWindowFor(
+                        String.valueOf(dir.getFileName()), session, decoding.k()))));
+            }
+            lookups.forEach(drafter -> drafters.add(TailSource.lookup(drafter, window)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(target.tokenizerFile()));
-            ModelDrafter drafter = opened.keep(ModelDrafter.withWindowFor(String.valueOf(draftModelDir.getFileName()),
-                    session, decoding.k()));
-            DraftLoop loop = new DraftLoop(drafter, new PromptEncoder(tokenizer, target.config()),
+            DraftLoop loop = new DraftLoop(drafters, new PromptEncoder(tokenizer, target.config()),
                     connection.settings(), connection.catalogue(), groupId);
             UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", opened::close);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.specstream.draft.service;
 
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.NgramDrafter;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
@@ -8,16 +9,20 @@ import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DraftHeartbeat;
+import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.TopicSpec;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.testing.TestCluster;
+import io.specstream.topology.testing.TopicReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
@@ -102,6 +107,78 @@ class DraftLoopTest {
             thread.join();
         }
         assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+    }
+
+    @Test
+    void aRequestRunsOnlyTheDraftersItsAssignmentListsAndOthersRunAll() throws Exception {
+        String assigned = "assigned-" + UUID.randomUUID();
+        String open = "open-" + UUID.randomUUID();
+        publish(Topics.ASSIGNMENTS, assigned, DrafterAssignment.newBuilder().setRequestId(assigned)
+                .setDrafters(List.of(NgramDrafter.NAME)).setPrimary(NgramDrafter.NAME).setK(K).build());
+        String group = "draft-" + UUID.randomUUID();
+        DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K)),
+                TailSource.lookup(new NgramDrafter(1, 3), K)), encoder, cluster.settings(), cluster.catalogue(), group);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        try {
+            // a heartbeat comes after a second of polling: the assignment, published first, has been read by then
+            DraftHeartbeat heartbeat = awaitHeartbeat(group);
+            assertEquals(List.of("draft-tiny", NgramDrafter.NAME), heartbeat.getDrafters());
+            String repetitive = "3 apples and 3 apples and 3 apples and 3"; // ends inside a repeat: n-gram proposes
+            publish(Topics.PROMPTS, assigned, RolloutRequest.newBuilder().setRequestId(assigned)
+                    .setPromptText(repetitive).build());
+            publish(Topics.PROMPTS, open, RolloutRequest.newBuilder().setRequestId(open)
+                    .setPromptText(repetitive).build());
+
+            awaitChunk(open, chunk -> chunk.getDrafter().equals("draft-tiny") && chunk.getTokens().size() >= 2 * K)
+                    .orElseThrow(() -> new AssertionError("draft-tiny never drafted for the unassigned request"));
+            List<DraftChunk> chunks = chunksOf(assigned);
+            assertTrue(chunks.stream().anyMatch(chunk -> chunk.getDrafter().equals(NgramDrafter.NAME)),
+                    "the assigned n-gram drafter drafted: " + chunks);
+            assertTrue(chunks.stream().noneMatch(chunk -> chunk.getDrafter().equals("draft-tiny")),
+                    "draft-tiny is not assigned to " + assigned + ": " + chunks);
+        } finally {
+            loop.close();
+            thread.join();
+        }
+        assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+    }
+
+    private static DraftHeartbeat awaitHeartbeat(String group) {
+        String topic = cluster.catalogue().name(Topics.HEARTBEATS);
+        Deserializer<DraftHeartbeat> values = Topics.HEARTBEATS.valueSerde(cluster.registry()).deserializer();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(cluster.settings().consumer("reader-" + UUID.randomUUID(), false))) {
+            consumer.subscribe(List.of(topic));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    DraftHeartbeat heartbeat = values.deserialize(topic, record.value());
+                    if (heartbeat.getInstanceId().startsWith(group)) {
+                        return heartbeat;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no heartbeat from " + group);
+    }
+
+    /** Every chunk of {@code requestId} in the drafts topic now. */
+    private static List<DraftChunk> chunksOf(String requestId) {
+        String topic = cluster.catalogue().name(Topics.DRAFTS);
+        Deserializer<DraftChunk> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
+        return TopicReader.readToEnd(cluster.settings().kafkaCommon(), topic, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()).stream()
+                .map(record -> values.deserialize(topic, record.value()))
+                .filter(chunk -> chunk.getRequestId().equals(requestId))
+                .toList();
     }
 
     private static <V extends SpecificRecord> void publish(

@@ -46,8 +46,10 @@ public final class SelectorTopology {
                 Topics.ACCEPTANCE.valueSerde(registry).deserializer(), catalogue.name(Topics.ACCEPTANCE));
         topology.addProcessor(SELECTOR, () -> new AcceptanceProcessor(config, REQUEST_STORE, HEARTBEAT_STORE),
                 ACCEPTANCE_SOURCE);
+        // cached: a request's updates within a commit interval (one per sample per verify step) reach the changelog
+        // as one record, which cut the selector's writes to the broker about fourfold on groups of 4
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REQUEST_STORE),
-                Topics.ACCEPTANCE.keySerde(registry), new RequestStateSerde()), SELECTOR);
+                Topics.ACCEPTANCE.keySerde(registry), new RequestStateSerde()).withCachingEnabled(), SELECTOR);
         // A global store is restored from its source topic byte for byte, so it must use that topic's serdes.
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HEARTBEAT_STORE),
                         Topics.HEARTBEATS.keySerde(registry), Topics.HEARTBEATS.valueSerde(registry)).withLoggingDisabled(),

@@ -17,6 +17,7 @@ import io.specstream.topology.client.ClientSettings;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifierDrafting;
+import io.specstream.verify.service.BackgroundLoop;
 import io.specstream.verify.service.VerifyLoop;
 
 import java.nio.file.Path;
@@ -77,11 +78,11 @@ final class RunPipeline implements AutoCloseable {
         switch (mode) {
             case PLAIN -> {
             }
-            case COUPLED -> drafting = VerifierDrafting.coupled(draftModel(models.draftDirs().get(0), maxDraft, inference), k);
-            case DECOUPLED -> draftService.add(TailSource.runAhead(draftModel(models.draftDirs().get(0), maxDraft, inference)));
+            case COUPLED -> drafting = VerifierDrafting.coupled(draftModel(models.draftDirs().get(0), k, inference), k);
+            case DECOUPLED -> draftService.add(TailSource.runAhead(draftModel(models.draftDirs().get(0), k, inference)));
             case FASTEST -> {
                 for (Path dir : models.draftDirs()) {
-                    draftService.add(TailSource.runAhead(draftModel(dir, maxDraft, inference)));
+                    draftService.add(TailSource.runAhead(draftModel(dir, k, inference)));
                 }
                 if (modelFree.placement() == Placement.DRAFT) {
                     modelFree.drafters().forEach(drafter -> draftService.add(TailSource.lookup(drafter, maxDraft)));
@@ -102,6 +103,7 @@ final class RunPipeline implements AutoCloseable {
         loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
     }
 
+    /** A draft model running up to 2k tokens ahead (the longest draft the selector may ask for). */
     private ModelDrafter draftModel(Path dir, int k, InferenceOptions inference) {
         DecoderSession session = keep(DecoderSession.open(ModelDirectory.open(dir), inference));
         return keep(ModelDrafter.withWindowFor(String.valueOf(dir.getFileName()), session, k));

@@ -1,6 +1,8 @@
 package io.specstream.verify.cli;
 
+import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.draft.cli.UntilStopped;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
@@ -19,9 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -57,6 +61,12 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "(default: none; drafts come from draft-service over the drafts topic).")
     Path coupledDraftDir;
 
+    @Option(names = "--model-free", paramLabel = "NAMES", defaultValue = "none",
+            description = "Model-free drafters to run inside this verifier (no topic hop): a comma-separated list of "
+                    + "ngram, suffix, or none (default: ${DEFAULT-VALUE}). The selector's assignments rank them with "
+                    + "draft-service's drafters.")
+    String modelFree;
+
     @Spec
     CommandSpec spec;
 
@@ -66,13 +76,25 @@ public final class VerifyCommand implements Callable<Integer> {
         if (coupledDraftDir != null) {
             ModelDirOption.require(spec, "--coupled-draft-model-dir", coupledDraftDir);
         }
+        List<Drafter> inVerifier;
+        try {
+            inVerifier = ModelFreeDrafters.create("--model-free", modelFree);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (coupledDraftDir != null && !inVerifier.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--coupled-draft-model-dir and --model-free exclude each other; give one of them");
+        }
         ModelDirectory model = ModelDirectory.open(modelDir);
         InferenceOptions inference = InferenceOptions.cpu(decoding.threads());
         OpenedResources opened = new OpenedResources();
         try {
-            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, decoding.k(), modelDir, inference)));
+            // the selector may lengthen k up to twice the default where acceptance is high
+            int maxDraft = coupledDraftDir == null ? 2 * decoding.k() : decoding.k();
+            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, maxDraft, modelDir, inference)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
-            VerifierDrafting drafting = VerifierDrafting.decoupled();
+            VerifierDrafting drafting = VerifierDrafting.fastest(inVerifier, decoding.k());
             if (coupledDraftDir != null) {
                 DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(coupledDraftDir), inference));
                 drafting = VerifierDrafting.coupled(opened.keep(ModelDrafter.withWindowFor(

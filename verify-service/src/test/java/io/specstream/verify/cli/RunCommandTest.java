@@ -39,12 +39,15 @@ class RunCommandTest {
         List<Rollout> plain = run("plain", prompts);
         List<Rollout> coupled = run("coupled", prompts);
         List<Rollout> decoupled = run("decoupled", prompts);
+        List<Rollout> fastest = run("fastest", prompts);
 
         assertEquals(expected, plain.size(), "plain: one line per sample");
         assertEquals(expected, coupled.size(), "coupled: one line per sample");
         assertEquals(expected, decoupled.size(), "decoupled: one line per sample");
         assertSameRollouts(plain, coupled, "coupled");
         assertSameRollouts(plain, decoupled, "decoupled");
+        assertEquals(expected, fastest.size(), "fastest: one line per sample");
+        assertSameRollouts(plain, fastest, "fastest");
         assertTrue(plain.stream().allMatch(r -> r.getResponseTokenIds().size() <= MAX_NEW_TOKENS),
                 "--max-new-tokens caps every response");
     }
@@ -61,6 +64,20 @@ class RunCommandTest {
     }
 
     @Test
+    void anUnknownModelFreeDrafterIsRefusedNamingTheFlagAndTheAllowedValues() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = SpecStreamCli.commandLine();
+        commandLine.setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("run", "--model-free", "ngram,sufix", "--out", dir.resolve("never.jsonl").toString());
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--model-free 'sufix' is not valid; allowed values: a comma-separated list "
+                + "of ngram,suffix, or none"), err.toString());
+        assertTrue(Files.notExists(dir.resolve("never.jsonl")));
+    }
+
+    @Test
     void anUnknownModeIsRefusedNamingTheFlagAndTheAllowedValues() {
         StringWriter err = new StringWriter();
         CommandLine commandLine = SpecStreamCli.commandLine();
@@ -69,7 +86,7 @@ class RunCommandTest {
         int exit = commandLine.execute("run", "--mode", "fast", "--out", dir.resolve("never.jsonl").toString());
 
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled"),
+        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest"),
                 err.toString());
         assertTrue(Files.notExists(dir.resolve("never.jsonl")));
     }
@@ -84,7 +101,7 @@ class RunCommandTest {
 
         int exit = commandLine.execute("run", "--prompts", prompts.toString(), "--out", out.toString(),
                 "--model-dir", models().resolve("target").toString(),
-                "--draft-model-dir", models().resolve("draft-small").toString(),
+                "--draft-model-dir", models().resolve("draft-small") + "," + models().resolve("draft-tiny"),
                 "--mode", mode, "--max-new-tokens", String.valueOf(MAX_NEW_TOKENS));
 
         assertEquals(0, exit, mode + " failed: " + stderr);

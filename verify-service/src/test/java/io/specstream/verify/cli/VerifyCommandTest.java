@@ -32,4 +32,34 @@ class VerifyCommandTest {
         assertTrue(err.toString().contains("--coupled-draft-model-dir " + missing + " is not a model directory"),
                 err.toString());
     }
+
+    @Test
+    void anUnknownModelFreeDrafterIsRefusedNamingTheFlagAndTheAllowedValues() {
+        String err = refusal("verify", "--model-dir", target().toString(), "--model-free", "suffix,lookahead");
+
+        assertTrue(err.contains("--model-free 'lookahead' is not valid; allowed values: a comma-separated list of "
+                + "ngram,suffix, or none"), err);
+    }
+
+    @Test
+    void coupledDraftingAndModelFreeDraftersInTheVerifierExcludeEachOther() {
+        String err = refusal("verify", "--model-dir", target().toString(), "--model-free", "ngram",
+                "--coupled-draft-model-dir", target().resolveSibling("draft-small").toString());
+
+        assertTrue(err.contains("--coupled-draft-model-dir and --model-free exclude each other"), err);
+    }
+
+    private static String refusal(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = SpecStreamCli.commandLine();
+        commandLine.setErr(new PrintWriter(err));
+        assertEquals(2, commandLine.execute(args), err.toString());
+        return err.toString();
+    }
+
+    private static Path target() {
+        String configured = System.getProperty("specstream.models.dir");
+        return (configured != null ? Path.of(configured) : Path.of("..", "models")).resolve("target")
+                .toAbsolutePath().normalize();
+    }
 }

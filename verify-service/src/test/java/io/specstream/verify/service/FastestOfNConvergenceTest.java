@@ -89,14 +89,14 @@ class FastestOfNConvergenceTest {
         int maxDraft = 2 * DRAFT_TOKENS;
         Map<String, Rollout> rollouts;
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft));
-             ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, maxDraft);
+             ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS);
              SelectorService selector = new SelectorService(fixture.settings(), topics, SelectorConfig.defaults())) {
             selector.start();
             VerifierDrafting drafting = VerifierDrafting.fastest(
                     ModelFreeDrafters.create("model-free", ModelFreeDrafters.all()), DRAFT_TOKENS);
-            try (RunningLoop draft = RunningLoop.start(new DraftLoop(List.of(TailSource.runAhead(small)), encoder,
+            try (BackgroundLoop draft = BackgroundLoop.startFailingOnClose(new DraftLoop(List.of(TailSource.runAhead(small)), encoder,
                     fixture.settings(), topics, "draft-" + UUID.randomUUID()), "draft");
-                 RunningLoop verifying = RunningLoop.start(new VerifyLoop(engine, encoder, fixture.settings(), topics,
+                 BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(new VerifyLoop(engine, encoder, fixture.settings(), topics,
                          group, group + "-tx", drafting), "verify")) {
                 fixture.publish(topics, firstEpoch);
                 fixture.rollouts(topics, firstEpoch.size() * SAMPLES);

@@ -134,7 +134,7 @@ class ScaleOutTest {
             VerifyEngine engine = keep(VerifyEngine.open(config));
             VerifyLoop loop = new VerifyLoop(engine, encoder, settings, topics, group,
                     group + "-tx-" + count++);
-            keep(RunningLoop.start(loop, "verify-" + count));
+            keep(BackgroundLoop.startFailingOnClose(loop, "verify-" + count));
             return loop;
         }
 
@@ -142,7 +142,7 @@ class ScaleOutTest {
             DecoderSession session = keep(PipelineFixture.session("draft-tiny"));
             ModelDrafter drafter = keep(ModelDrafter.withWindowFor("draft-tiny", session, DRAFT_TOKENS));
             DraftLoop loop = new DraftLoop(drafter, encoder, fixture.settings(), topics, group);
-            keep(RunningLoop.start(loop, "draft-" + count++));
+            keep(BackgroundLoop.startFailingOnClose(loop, "draft-" + count++));
             return loop;
         }
 

@@ -113,9 +113,9 @@ class ShippedPromptsLosslessTest {
                 default -> VerifierDrafting.decoupled();
             };
             VerifyLoop verify = new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx", drafting);
-            try (RunningLoop draft = mode.equals("decoupled") ? RunningLoop.start(new DraftLoop(drafter, encoder,
+            try (BackgroundLoop draft = mode.equals("decoupled") ? BackgroundLoop.startFailingOnClose(new DraftLoop(drafter, encoder,
                     fixture.settings(), topics, "draft-" + UUID.randomUUID()), "draft") : null;
-                 RunningLoop verifying = RunningLoop.start(verify, "verify")) {
+                 BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verify, "verify")) {
                 fixture.rollouts(topics, count);
             }
         }
@@ -131,8 +131,8 @@ class ShippedPromptsLosslessTest {
         String group = "verify-" + UUID.randomUUID();
         int maxDraft = 2 * DRAFT_TOKENS;
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft));
-             ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, maxDraft);
-             ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, maxDraft);
+             ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS);
+             ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, DRAFT_TOKENS);
              SelectorService selector = new SelectorService(fixture.settings(), topics, SelectorConfig.defaults())) {
             selector.start();
             List<TailSource> draftService = new ArrayList<>(List.of(TailSource.runAhead(small), TailSource.runAhead(tiny)));
@@ -141,9 +141,9 @@ class ShippedPromptsLosslessTest {
             if (modelFreeInDraft) {
                 modelFree.forEach(drafter -> draftService.add(TailSource.lookup(drafter, maxDraft)));
             }
-            try (RunningLoop draft = RunningLoop.start(new DraftLoop(draftService, encoder, fixture.settings(), topics,
+            try (BackgroundLoop draft = BackgroundLoop.startFailingOnClose(new DraftLoop(draftService, encoder, fixture.settings(), topics,
                     "draft-" + UUID.randomUUID()), "draft");
-                 RunningLoop verifying = RunningLoop.start(new VerifyLoop(engine, encoder, fixture.settings(), topics,
+                 BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(new VerifyLoop(engine, encoder, fixture.settings(), topics,
                          group, group + "-tx", drafting), "verify")) {
                 fixture.rollouts(topics, count);
             }

@@ -66,7 +66,7 @@ class VerifyLoopOverKafkaTest {
         fixture.publish(topics, requests);
 
         Map<String, Rollout> rollouts;
-        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+        try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
             rollouts = fixture.rollouts(topics, expected.size());
         }
 
@@ -82,7 +82,7 @@ class VerifyLoopOverKafkaTest {
         fixture.publish(topics, requests);
 
         Map<String, Rollout> rollouts;
-        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+        try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
             rollouts = fixture.rollouts(topics, SAMPLES);
         }
 
@@ -105,9 +105,9 @@ class VerifyLoopOverKafkaTest {
         boolean accepted;
         try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
              ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
-             RunningLoop draft = RunningLoop.start(new DraftLoop(drafter, encoder, fixture.settings(), topics,
+             BackgroundLoop draft = BackgroundLoop.startFailingOnClose(new DraftLoop(drafter, encoder, fixture.settings(), topics,
                      "draft-" + UUID.randomUUID()), "draft");
-             RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
             rollouts = fixture.rollouts(topics, expected.size());
             accepted = fixture.acceptanceShows(topics,
                     event -> "draft-tiny".equals(event.getDrafter()) && event.getAccepted() > 0);
@@ -127,8 +127,8 @@ class VerifyLoopOverKafkaTest {
         Map<String, Rollout> rollouts;
         HostileDrafter hostile = new HostileDrafter(fixture.settings(), topics, fixture.registry(),
                 engine.model().vocabSize());
-        try (RunningLoop drafts = RunningLoop.start(hostile, "hostile");
-             RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+        try (BackgroundLoop drafts = BackgroundLoop.startFailingOnClose(hostile, "hostile");
+             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
             rollouts = fixture.rollouts(topics, expected.size());
         }
 
@@ -152,7 +152,7 @@ class VerifyLoopOverKafkaTest {
 
         Map<String, Rollout> rollouts;
         List<DeadLetter> letters;
-        try (RunningLoop verify = RunningLoop.start(verifyLoop(topics), "verify")) {
+        try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
             rollouts = fixture.rollouts(topics, expected.size());
             letters = fixture.deadLetters(topics, 2);
         }
@@ -173,7 +173,7 @@ class VerifyLoopOverKafkaTest {
 
         String group = "verify-" + UUID.randomUUID();
         long committed;
-        try (RunningLoop verify = RunningLoop.start(
+        try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(
                 new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx"), "verify")) {
             fixture.rollouts(topics, expected.size());
             committed = fixture.committedPromptOffsets(group);
