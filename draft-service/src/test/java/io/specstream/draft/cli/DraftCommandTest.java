@@ -1,14 +1,10 @@
 package io.specstream.draft.cli;
 
-import io.specstream.topology.cli.SpecStreamCli;
+import io.specstream.topology.testing.CommandRefusal;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code specstream draft} refuses bad drafter flags before it opens a model or a client. */
@@ -16,7 +12,7 @@ class DraftCommandTest {
 
     @Test
     void anUnknownModelFreeDrafterIsRefusedNamingTheFlagAndTheAllowedValues() {
-        String err = refusal("draft", "--model-dir", models().resolve("target").toString(),
+        String err = CommandRefusal.of("draft", "--model-dir", models().resolve("target").toString(),
                 "--draft-model-dir", models().resolve("draft-tiny").toString(), "--model-free", "ngarm");
 
         assertTrue(err.contains("--model-free 'ngarm' is not valid; allowed values: a comma-separated list of "
@@ -25,18 +21,10 @@ class DraftCommandTest {
 
     @Test
     void aDraftServiceWithoutAnyDrafterIsRefused() {
-        String err = refusal("draft", "--model-dir", models().resolve("target").toString(),
+        String err = CommandRefusal.of("draft", "--model-dir", models().resolve("target").toString(),
                 "--draft-model-dir", "none", "--model-free", "none");
 
         assertTrue(err.contains("no drafter: give a --draft-model-dir or a --model-free drafter"), err);
-    }
-
-    private static String refusal(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = SpecStreamCli.commandLine();
-        commandLine.setErr(new PrintWriter(err));
-        assertEquals(2, commandLine.execute(args), err.toString());
-        return err.toString();
     }
 
     private static Path models() {

@@ -79,16 +79,7 @@ class DraftLoopTest {
                 .setPromptText("Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n").build());
         DraftLoop loop = new DraftLoop(ModelDrafter.withWindowFor("draft-tiny", session, K), encoder,
                 cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID());
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        thread.start();
-        try {
+        whileRunning(loop, () -> {
             DraftChunk first = awaitChunk(id, chunk -> chunk.getStartPosition() == 0).orElseThrow(
                     () -> new AssertionError("no chunk at position 0 for " + id));
             assertEquals("draft-tiny", first.getDrafter());
@@ -102,11 +93,7 @@ class DraftLoopTest {
             assertEquals(2, after.getBaseCommittedLength());
             assertTrue(after.getTokens().size() <= 2 * K, "tail " + after.getTokens() + " beyond the window");
             assertNotEquals(0, after.getTokens().size());
-        } finally {
-            loop.close();
-            thread.join();
-        }
-        assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+        });
     }
 
     @Test
@@ -118,16 +105,7 @@ class DraftLoopTest {
         String group = "draft-" + UUID.randomUUID();
         DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K)),
                 TailSource.lookup(new NgramDrafter(1, 3), K)), encoder, cluster.settings(), cluster.catalogue(), group);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        thread.start();
-        try {
+        whileRunning(loop, () -> {
             // a heartbeat comes after a second of polling: the assignment, published first, has been read by then
             DraftHeartbeat heartbeat = awaitHeartbeat(group);
             assertEquals(List.of("draft-tiny", NgramDrafter.NAME), heartbeat.getDrafters());
@@ -144,11 +122,31 @@ class DraftLoopTest {
                     "the assigned n-gram drafter drafted: " + chunks);
             assertTrue(chunks.stream().noneMatch(chunk -> chunk.getDrafter().equals("draft-tiny")),
                     "draft-tiny is not assigned to " + assigned + ": " + chunks);
+        });
+    }
+
+    /** Runs {@code body} while {@code loop} runs on its own thread; the loop must not have failed. */
+    private static void whileRunning(DraftLoop loop, Body body) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        try {
+            body.run();
         } finally {
             loop.close();
             thread.join();
         }
         assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+    }
+
+    private interface Body {
+        void run() throws Exception;
     }
 
     private static DraftHeartbeat awaitHeartbeat(String group) {

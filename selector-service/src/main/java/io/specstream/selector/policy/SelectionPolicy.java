@@ -28,9 +28,9 @@ import java.util.Optional;
  *       are good, {@code kMin} at a full batch whatever the acceptance.</li>
  * </ul>
  *
- * <p>Worked example with the defaults (idle batch 4, full batch 32, draft idle 0.3 / busy 0.8, k 2/4/8, high
- * acceptance 0.7) and drafters {@code ngram} 3.1 accepted/step at rate 0.78, {@code draft-small} 2.0, {@code suffix}
- * 1.2, each with enough steps:
+ * <p>Worked example with the defaults (idle batch 4, full batch 32, draft idle 0.3 / busy 0.8, high acceptance 0.7)
+ * but k 2/4/8 (the default kMin is 4, which turns every k below into at least 4) and drafters {@code ngram} 3.1
+ * accepted/step at rate 0.78, {@code draft-small} 2.0, {@code suffix} 1.2, each with enough steps:
  * <pre>
  * batch  3, no heartbeats  → v 0.0, load 0.0 → [ngram, draft-small, suffix], k 8 (rate 0.78 ≥ 0.7)
  * batch 18, mean busy 0.9  → v 0.5, d 1.0, load 0.5 → 3 - round(1.0) = 2 → [ngram, draft-small], k 8 - 3 = 5

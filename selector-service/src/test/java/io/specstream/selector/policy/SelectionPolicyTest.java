@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The worked example of {@link SelectionPolicy}'s doc comment, line by line, with the default config. */
 class SelectionPolicyTest {
 
-    private final SelectionPolicy policy = new SelectionPolicy(SelectorConfig.defaults());
+    private final SelectionPolicy policy = new SelectionPolicy(SelectorConfig.defaults().withK(2, 4, 8));
 
     @Test
     void smallBatchRunsAllDraftersWithTheLongestKWhenAcceptanceIsHigh() {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The selection policy end to end through the real topology (TopologyTestDriver, real Avro, real registry), with
- * the default config: decay 0.9, 4 observations, 20 % switch margin, idle batch 4, full batch 32, k 2/4/8.
+ * the default config with k 2/4/8: decay 0.9, 2 observations, 20 % switch margin, idle batch 4, full batch 32.
  */
 class SelectorTopologyTest {
 
@@ -42,7 +42,7 @@ class SelectorTopologyTest {
     static final TestRegistryExtension REGISTRY = new TestRegistryExtension();
 
     private static final TopicCatalogue CATALOGUE = new TopicCatalogue("", 1);
-    private static final SelectorConfig CONFIG = SelectorConfig.defaults();
+    private static final SelectorConfig CONFIG = SelectorConfig.defaults().withK(2, 4, 8);
     private static final int SMALL_BATCH = 2;
     private static final int LARGE_BATCH = 64;
     private static final long NOW = 1_000_000;
