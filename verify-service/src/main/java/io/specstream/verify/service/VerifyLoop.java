@@ -1,7 +1,6 @@
 package io.specstream.verify.service;
 
 import io.specstream.draft.DraftTail;
-import io.specstream.draft.Drafter;
 import io.specstream.draft.SequenceKey;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.AcceptanceEvent;
@@ -53,7 +52,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,9 +60,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The verifier's one loop: prompts in, commits and acceptance events out per step, rollouts out exactly once.
  *
  * <p>Each iteration polls {@code prompts} (read_committed, offsets committed only through the transaction) and
- * {@code drafts} (read_uncommitted, hints), timeout 0 while the engine has work, so it never waits for drafts
- * (DESIGN invariant 2). It submits new requests, keeps the newest chunk per running sequence (the engine validates
- * it), steps the engine, and publishes one CommitUpdate and one AcceptanceEvent per outcome on a plain producer.
+ * {@code drafts} and {@code assignments} (read_uncommitted, hints), timeout 0 while the engine has work, so it never
+ * waits for drafts (DESIGN invariant 2). It submits new requests, keeps the newest chunk per running sequence and
+ * drafter, lets its in-verifier drafters propose ({@link DraftSources}, as {@link VerifierDrafting} says), steps the
+ * engine — which verifies per sequence the tail the selector ranks first, or the longest valid one — and publishes
+ * one CommitUpdate and one AcceptanceEvent (with the unverified tails judged as alternatives) per outcome on a plain
+ * producer.
  * A request's completions go out together once its last sample finishes — every sample's Rollout and final
  * SequenceSnapshot, with the prompt offsets that became committable, in one transaction (invariant 5). Holding a
  * GRPO group until it is whole costs nothing a trainer would use (advantages need the whole group) and keeps a
@@ -74,7 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * letters.
  *
  * <p>Single-threaded: {@link #run()} owns every client; {@link #close()} only asks it to stop.
- * The {@code drafts} partitions read are those with the numbers of the {@code prompts} partitions owned.
+ * The {@code drafts} and {@code assignments} partitions read are those numbered like the {@code prompts} partitions
+ * owned.
  */
 public final class VerifyLoop implements Runnable, AutoCloseable {
 
