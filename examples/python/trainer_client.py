@@ -3,7 +3,7 @@
 
 Uses confluent-kafka's own client, Avro serializer (Confluent wire format) and schema-registry client
 (``confluent_kafka.avro``), so it is also the proof that SpecStream's framing and embedded registry are Confluent's.
-Debian: ``apt-get install python3-confluent-kafka python3-avro``.
+Debian: ``apt-get install python3-confluent-kafka python3-avro python3-requests``.
 
 Keys are plain UTF-8 request ids (SpecStream keys every topic by request id so a GRPO group stays on one
 partition); the legacy ``AvroProducer`` insists on Avro-encoded keys, so this client pairs the plain
