@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
  * its siblings and finished rollouts (no topic hop, microseconds per proposal), or in draft-service beside the
  * draft models (their tails travel the drafts topic).
  */
-enum Placement {
+public enum Placement {
     VERIFY, DRAFT;
 
-    static final String ALLOWED = Arrays.stream(values()).map(Placement::flagValue).collect(Collectors.joining(", "));
+    public static final String ALLOWED = Arrays.stream(values()).map(Placement::flagValue).collect(Collectors.joining(", "));
 
-    static Placement parse(String flag, String value) {
+    public static Placement parse(String flag, String value) {
         for (Placement placement : values()) {
             if (placement.flagValue().equals(value)) {
                 return placement;
@@ -23,7 +23,7 @@ enum Placement {
         throw new IllegalArgumentException(flag + " '" + value + "' is not valid; allowed values: " + ALLOWED);
     }
 
-    String flagValue() {
+    public String flagValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -17,14 +17,14 @@ import java.util.OptionalInt;
  * Prompts of a run, one RolloutRequest per JSONL line (Avro field names, absent fields take their defaults), e.g.
  * {@code {"request_id": "rl-math-0000", "prompt_text": "Q: Compute 7 + 69.\n", "n_samples": 4}}.
  */
-record PromptFile(List<RolloutRequest> requests) {
+public record PromptFile(List<RolloutRequest> requests) {
 
-    PromptFile {
+    public PromptFile {
         requests = List.copyOf(requests);
     }
 
     /** Reads {@code file}; {@code maxNewTokens}, when present, replaces every request's max_new_tokens. */
-    static PromptFile read(Path file, OptionalInt maxNewTokens) {
+    public static PromptFile read(Path file, OptionalInt maxNewTokens) {
         JsonRecordCodec codec = new JsonRecordCodec();
         List<String> lines;
         try {
@@ -53,7 +53,7 @@ record PromptFile(List<RolloutRequest> requests) {
     }
 
     /** Sequences the run waits for: the sum of n_samples. */
-    int sequences() {
+    public int sequences() {
         return requests.stream().mapToInt(RolloutRequest::getNSamples).sum();
     }
 }

@@ -3,20 +3,11 @@ package io.specstream.verify.cli;
 import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
-import io.specstream.schemas.registry.RestSchemaRegistryClient;
-import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.catalogue.TopicCatalogue;
-import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.embedded.EmbeddedKafkaSettings;
 import io.specstream.topology.embedded.EmbeddedStack;
 import io.specstream.topology.json.JsonRecordCodec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import io.specstream.topology.cli.DecodingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -121,15 +111,15 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
             ClientSettings settings = stack.clientSettings();
-            SchemaRegistry registry = new RestSchemaRegistryClient(stack.schemaRegistryUrl());
             RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDirs, decoding.k(), decoding.threads());
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;
-            try (RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, settings, catalogue)) {
+            try (RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, RunPipeline.Shape.unpinned(),
+                    settings, catalogue);
+                 TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
                 started = System.nanoTime();
-                publish(settings, registry, catalogue, file);
-                rollouts = collect(settings, registry, catalogue, pipeline, tally, started);
+                rollouts = exchange(trainer, file, pipeline, tally, started);
             }
             write(order(rollouts, file));
             double seconds = (tally.lastArrivalNanos() - started) / 1e9;
@@ -175,37 +165,18 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void publish(ClientSettings settings, SchemaRegistry registry, TopicCatalogue catalogue,
-                                PromptFile file) {
-        String topic = catalogue.name(Topics.PROMPTS);
-        Serializer<String> keys = Topics.PROMPTS.keySerde(registry).serializer();
-        Serializer<RolloutRequest> values = Topics.PROMPTS.valueSerde(registry).serializer();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer())) {
-            for (RolloutRequest request : file.requests()) {
-                producer.send(new ProducerRecord<>(topic, keys.serialize(topic, request.getRequestId()),
-                        values.serialize(topic, request)));
-            }
-            producer.flush();
-        }
-    }
-
-    /** Reads rollouts (read_committed) until every sample of every prompt is in, redrawing the progress line. */
-    private List<Rollout> collect(ClientSettings settings, SchemaRegistry registry, TopicCatalogue catalogue,
-                                  RunPipeline pipeline, RunTally tally, long started) {
-        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry).deserializer();
-        String topic = catalogue.name(Topics.ROLLOUTS);
-        Map<String, Rollout> bySequence = new LinkedHashMap<>();
+    /** Publishes every prompt, then reads rollouts until every sample of every prompt is in, redrawing the progress line. */
+    private List<Rollout> exchange(TrainerEndpoint trainer, PromptFile file, RunPipeline pipeline, RunTally tally,
+                                   long started) {
+        List<Rollout> rollouts = new ArrayList<>();
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(settings.consumer("specstream-run-" + UUID.randomUUID(), true))) {
-            consumer.subscribe(List.of(topic));
+        try {
+            trainer.publish(file.requests());
             progress.show(tally, 0);
             while (!tally.complete()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Rollout rollout = values.deserialize(topic, record.value());
-                    if (bySequence.putIfAbsent(rollout.getRequestId() + "#" + rollout.getSampleIndex(), rollout) == null) {
-                        tally.add(rollout);
-                    }
+                for (Rollout rollout : trainer.poll(Duration.ofMillis(200))) {
+                    tally.add(rollout);
+                    rollouts.add(rollout);
                 }
                 progress.show(tally, (System.nanoTime() - started) / 1e9);
                 pipeline.failure().ifPresent(failure -> {
@@ -215,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        return new ArrayList<>(bySequence.values());
+        return rollouts;
     }
 
     /** In prompt-file order, then by sample index, so runs in different modes compare line for line. */

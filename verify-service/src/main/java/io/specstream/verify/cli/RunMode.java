@@ -8,13 +8,13 @@ import java.util.stream.Collectors;
  * How {@code specstream run} drafts: not at all, in lock step inside the verifier, as a separate service over topics
  * (one draft model), or Fastest-of-N (every drafter family, the selector choosing per request).
  */
-enum RunMode {
+public enum RunMode {
     PLAIN, COUPLED, DECOUPLED, FASTEST;
 
-    static final String ALLOWED = Arrays.stream(values()).map(RunMode::flagValue).collect(Collectors.joining(", "));
+    public static final String ALLOWED = Arrays.stream(values()).map(RunMode::flagValue).collect(Collectors.joining(", "));
 
     /** {@code "decoupled"} → DECOUPLED; anything else is refused with the allowed values. */
-    static RunMode parse(String value) {
+    public static RunMode parse(String value) {
         for (RunMode mode : values()) {
             if (mode.flagValue().equals(value)) {
                 return mode;
@@ -23,7 +23,7 @@ enum RunMode {
         throw new IllegalArgumentException("--mode '" + value + "' is not valid; allowed values: " + ALLOWED);
     }
 
-    String flagValue() {
+    public String flagValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,6 +5,7 @@ import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.service.DraftLoop;
 import io.specstream.draft.service.TailSource;
 import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.CoreAffinity;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
@@ -24,40 +25,64 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The services of one {@code specstream run}, on threads of this process: a VerifyLoop, plus per mode a lock-step
  * drafter inside it (coupled), a DraftLoop with the first draft model (decoupled), or — Fastest-of-N — a DraftLoop
  * with every draft model, the model-free drafters where {@link Placement} puts them, and the selector. Closing
- * stops the loops, then frees the models, in reverse order of opening.
+ * stops the loops, then frees the models, in reverse order of opening. {@code specstream bench} runs its every
+ * mode through this same class, with the verify and draft loops pinned to cores of their own ({@link Shape}).
  */
-final class RunPipeline implements AutoCloseable {
+public final class RunPipeline implements AutoCloseable {
 
     /** Where the models are and how the services run; coupled and decoupled use the first draft model. */
-    record Models(Path targetDir, List<Path> draftDirs, int k, int threads) {
-        Models {
+    public record Models(Path targetDir, List<Path> draftDirs, int k, int threads) {
+        public Models {
             draftDirs = List.copyOf(draftDirs);
         }
     }
 
     /** Where Fastest-of-N runs the model-free drafters, and which ones. */
-    record ModelFree(List<Drafter> drafters, Placement placement) {
-        ModelFree {
+    public record ModelFree(List<Drafter> drafters, Placement placement) {
+        public ModelFree {
             drafters = List.copyOf(drafters);
+        }
+    }
+
+    /**
+     * How many sequences the verifier decodes together, and the cores its loop and the draft-service loop are pinned
+     * to (empty: wherever the OS puts them). Lock-step drafters run on the verifier's core; the selector and the
+     * broker stay unpinned.
+     */
+    public record Shape(int maxBatch, OptionalInt verifyCore, OptionalInt draftCore) {
+        public static final int DEFAULT_MAX_BATCH = 64;
+
+        public Shape {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("max batch " + maxBatch + " is not valid; allowed values: an integer >= 1");
+            }
+        }
+
+        /** {@code specstream run}'s: a batch of up to 64 sequences, nothing pinned. */
+        public static Shape unpinned() {
+            return new Shape(DEFAULT_MAX_BATCH, OptionalInt.empty(), OptionalInt.empty());
         }
     }
 
     private final OpenedResources opened = new OpenedResources();
     private final List<BackgroundLoop> loops = new ArrayList<>();
+    private final List<String> pinning = new CopyOnWriteArrayList<>();
 
     private RunPipeline() {
     }
 
-    static RunPipeline start(RunMode mode, Models models, ModelFree modelFree, ClientSettings settings,
-                             TopicCatalogue catalogue) {
+    public static RunPipeline start(RunMode mode, Models models, ModelFree modelFree, Shape shape,
+                                    ClientSettings settings, TopicCatalogue catalogue) {
         RunPipeline pipeline = new RunPipeline();
         try {
-            pipeline.launch(mode, models, modelFree, settings, catalogue);
+            pipeline.launch(mode, models, modelFree, shape, settings, catalogue);
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
@@ -65,14 +90,14 @@ final class RunPipeline implements AutoCloseable {
         return pipeline;
     }
 
-    private void launch(RunMode mode, Models models, ModelFree modelFree, ClientSettings settings,
+    private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, ClientSettings settings,
                         TopicCatalogue catalogue) {
         InferenceOptions inference = InferenceOptions.cpu(models.threads());
         ModelDirectory target = ModelDirectory.open(models.targetDir());
         int k = models.k();
         // Fastest-of-N lets the selector lengthen k up to twice the default where acceptance is high
         int maxDraft = mode == RunMode.FASTEST ? 2 * k : k;
-        VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(64, 512, maxDraft, models.targetDir(), inference)));
+        VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(), Math.max(512, shape.maxBatch()), maxDraft, models.targetDir(), inference)));
         VerifierDrafting drafting = VerifierDrafting.decoupled();
         List<TailSource> draftService = new ArrayList<>();
         switch (mode) {
@@ -95,12 +120,12 @@ final class RunPipeline implements AutoCloseable {
         }
         if (!draftService.isEmpty()) {
             // the draft service encodes prompts with the target's tokenizer, exactly as the verifier does
-            loops.add(keep(BackgroundLoop.start(new DraftLoop(draftService, encoder(target), settings, catalogue,
-                    "draft-service"), "draft-loop")));
+            loops.add(keep(BackgroundLoop.start(pinned(new DraftLoop(draftService, encoder(target), settings,
+                    catalogue, "draft-service"), "draft-loop", shape.draftCore()), "draft-loop")));
         }
         VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, "verify-service",
                 "verify-service-run", drafting);
-        loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+        loops.add(0, keep(BackgroundLoop.start(pinned(verify, "verify-loop", shape.verifyCore()), "verify-loop")));
     }
 
     /** A draft model running up to 2k tokens ahead (the longest draft the selector may ask for). */
@@ -109,8 +134,33 @@ final class RunPipeline implements AutoCloseable {
         return keep(ModelDrafter.withWindowFor(String.valueOf(dir.getFileName()), session, k));
     }
 
+    /** What each pinned loop's thread was pinned to, or why it could not be, e.g. {@code verify-loop: core 0}. */
+    public List<String> pinning() {
+        return List.copyOf(pinning);
+    }
+
+    private <L extends Runnable & AutoCloseable> PinnedLoop<L> pinned(L loop, String name, OptionalInt core) {
+        return new PinnedLoop<>(loop, () -> core.ifPresent(c -> pinning.add(name + ": " + CoreAffinity.pinCurrentThread(c)
+                .map(why -> "unpinned (" + why + ")").orElse("core " + c))));
+    }
+
+    /** A loop whose thread first runs {@code onThread} (pinning itself), then the loop. */
+    private record PinnedLoop<L extends Runnable & AutoCloseable>(L loop, Runnable onThread)
+            implements Runnable, AutoCloseable {
+        @Override
+        public void run() {
+            onThread.run();
+            loop.run();
+        }
+
+        @Override
+        public void close() throws Exception {
+            loop.close();
+        }
+    }
+
     /** The first loop that died, with what it threw. */
-    Optional<IllegalStateException> failure() {
+    public Optional<IllegalStateException> failure() {
         for (BackgroundLoop loop : loops) {
             if (loop.failure().isPresent()) {
                 return Optional.of(new IllegalStateException(loop.name() + " failed", loop.failure().get()));

@@ -8,16 +8,16 @@ import io.specstream.verify.RolloutSpec;
 import java.util.List;
 
 /** Turns a {@link RolloutRequest} from the prompts topic into the engine's {@link RolloutSpec}. */
-final class RequestSpecs {
+public final class RequestSpecs {
 
     private final PromptEncoder encoder;
 
-    RequestSpecs(PromptEncoder encoder) {
+    public RequestSpecs(PromptEncoder encoder) {
         this.encoder = encoder;
     }
 
     /** The spec, or an IllegalArgumentException naming the request and what is wrong with it. */
-    RolloutSpec toSpec(RolloutRequest request) {
+    public RolloutSpec toSpec(RolloutRequest request) {
         RequestTerms terms = RequestTerms.of(request, encoder);
         int[] stopTokens = request.getStopTokenIds().stream().mapToInt(Integer::intValue).toArray();
         return new RolloutSpec(request.getRequestId(), terms.promptIds(), terms.samples(), request.getMaxNewTokens(),

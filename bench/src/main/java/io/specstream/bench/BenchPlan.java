@@ -1,0 +1,66 @@
+package io.specstream.bench;
+
+import io.specstream.verify.cli.RunMode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Everything one {@code specstream bench} run covers: the grid (modes × samplings × concurrencies), the workload
+ * (prompts, how many of them, epochs, length limit), the models, and where the report goes. Validated on creation,
+ * each refusal naming the flag and what is allowed.
+ *
+ * @param promptLimit the first this many prompts of the file; 0 means all
+ * @param pin         pin the verify loop and the draft loop to cores 0 and 1 (when the machine has two)
+ */
+public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Integer> concurrencies, int epochs,
+                        Path prompts, int promptLimit, OptionalInt maxNewTokens, Path targetDir, List<Path> draftDirs,
+                        int k, Path outDir, boolean pin) {
+
+    public BenchPlan {
+        modes = List.copyOf(modes);
+        samplings = List.copyOf(samplings);
+        concurrencies = List.copyOf(concurrencies);
+        draftDirs = List.copyOf(draftDirs);
+        requireSome("--modes", modes);
+        requireSome("--samplings", samplings);
+        requireSome("--concurrency", concurrencies);
+        if (!modes.contains(RunMode.PLAIN)) {
+            throw new IllegalArgumentException("--modes " + modes + " must include plain: every ratio is taken against it");
+        }
+        for (int concurrency : concurrencies) {
+            atLeast("--concurrency", concurrency, 1);
+        }
+        atLeast("--epochs", epochs, 1);
+        atLeast("--prompt-limit", promptLimit, 0);
+        atLeast("--k", k, 1);
+        maxNewTokens.ifPresent(max -> atLeast("--max-new-tokens", max, 1));
+        if (draftDirs.isEmpty() && modes.stream().anyMatch(mode -> mode != RunMode.PLAIN)) {
+            throw new IllegalArgumentException("--draft-dirs is empty; allowed values: one or more draft model directories");
+        }
+    }
+
+    /** The cells in the order they run: per sampling and concurrency, every mode one after the other. */
+    public List<CellKey> cells() {
+        return samplings.stream().flatMap(sampling -> concurrencies.stream().flatMap(concurrency ->
+                modes.stream().map(mode -> new CellKey(mode, sampling, concurrency)))).toList();
+    }
+
+    /** The draft model coupled and decoupled use: the first, as {@code specstream run} does. */
+    public Path singleDraftDir() {
+        return draftDirs.get(0);
+    }
+
+    private static void requireSome(String flag, List<?> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException(flag + " is empty; allowed values: a comma-separated list of at least one");
+        }
+    }
+
+    private static void atLeast(String flag, int value, int least) {
+        if (value < least) {
+            throw new IllegalArgumentException(flag + " " + value + " is not valid; allowed values: an integer >= " + least);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.specstream.bench;
+
+import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.CellRunner;
+import io.specstream.bench.measure.InProcessPlain;
+import io.specstream.bench.report.BenchCharts;
+import io.specstream.bench.report.BenchResults;
+import io.specstream.bench.report.MarkdownReport;
+import io.specstream.inference.runtime.CoreAffinity;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.embedded.EmbeddedKafkaSettings;
+import io.specstream.topology.embedded.EmbeddedStack;
+import io.specstream.verify.cli.PromptFile;
+import io.specstream.verify.cli.RunMode;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * One {@code specstream bench} run: an embedded broker and registry for the whole run, an unrecorded warm-up (the
+ * JIT), then every cell of the plan through the same pipeline on topics of its own, the in-process plain baseline
+ * for the Kafka overhead, and the report with its charts.
+ */
+public final class Benchmark {
+
+    /** Requests of the warm-up: enough to compile the hot paths, too short to matter. */
+    private static final int WARM_UP_PROMPTS = 4;
+    private static final int WARM_UP_TOKENS = 24;
+
+    private final BenchPlan plan;
+    private final PrintWriter err;
+    private final String commandLine;
+
+    public Benchmark(BenchPlan plan, PrintWriter err, String commandLine) {
+        this.plan = plan;
+        this.err = err;
+        this.commandLine = commandLine;
+    }
+
+    /** Runs the plan and writes {@code report.md} and the charts into the plan's results folder. */
+    public Outcome run() {
+        long started = System.nanoTime();
+        List<RolloutRequest> prompts = prompts();
+        boolean pin = plan.pin() && CoreAffinity.availableCores() >= 2;
+        OptionalInt verifyCore = pin ? OptionalInt.of(0) : OptionalInt.empty();
+        OptionalInt draftCore = pin ? OptionalInt.of(1) : OptionalInt.empty();
+        Map<CellKey, Workload> workloads = new HashMap<>();
+        for (CellKey key : plan.cells()) {
+            workloads.put(key.inMode(RunMode.PLAIN), Workload.of(prompts, plan.epochs(), key.sampling(),
+                    plan.maxNewTokens(), key.concurrency()));
+        }
+        List<CellResult> cells = new ArrayList<>();
+        Map<CellKey, Double> inProcess = new HashMap<>();
+        BenchProgress progress = new BenchProgress(err, plan.cells().size());
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, TopicCatalogue.defaults())) {
+            CellRunner runner = new CellRunner(plan, stack.clientSettings(), verifyCore, draftCore);
+            warmUp(runner, prompts, progress);
+            for (CellKey key : plan.cells()) {
+                Workload workload = workloads.get(key.inMode(RunMode.PLAIN));
+                progress.begin(key.toString(), workload.sequences(), true);
+                cells.add(runner.run(key, workload, progress::show));
+            }
+            InProcessPlain baseline = new InProcessPlain(plan, verifyCore);
+            for (CellKey key : plan.cells()) {
+                if (key.mode() == RunMode.PLAIN) {
+                    progress.begin("in-process plain " + key.sampling().label() + " c=" + key.concurrency(), 1, false);
+                    inProcess.put(key, baseline.seconds(workloads.get(key), key.concurrency()));
+                }
+            }
+        } finally {
+            progress.finish();
+        }
+        BenchResults results = new BenchResults(plan, cells, inProcess,
+                setting(prompts, workloads.values().iterator().next(), pin, cells),
+                (System.nanoTime() - started) / 1e9);
+        Map<Path, String> charts = new BenchCharts(results).write(plan.outDir());
+        Path report = new MarkdownReport(results).write(plan.outDir(), charts);
+        return new Outcome(results, report, List.copyOf(charts.keySet()));
+    }
+
+    /** What a run produced: its figures, the report and the charts. */
+    public record Outcome(BenchResults results, Path report, List<Path> charts) {
+    }
+
+    private List<RolloutRequest> prompts() {
+        List<RolloutRequest> all = PromptFile.read(plan.prompts(), OptionalInt.empty()).requests();
+        return plan.promptLimit() == 0 ? all : all.subList(0, Math.min(plan.promptLimit(), all.size()));
+    }
+
+    /**
+     * One short run of the richest mode under other request ids, so that no measured cell pays for class loading and
+     * JIT compilation. Its cell has topics (and drafters' history) of its own, so it leaks nothing into the others.
+     */
+    private void warmUp(CellRunner runner, List<RolloutRequest> prompts, BenchProgress progress) {
+        List<RolloutRequest> renamed = prompts.subList(0, Math.min(WARM_UP_PROMPTS, prompts.size())).stream()
+                .map(p -> RolloutRequest.newBuilder(p).setRequestId("warm-up/" + p.getRequestId()).build()).toList();
+        RunMode mode = plan.modes().contains(RunMode.FASTEST) ? RunMode.FASTEST : plan.modes().get(0);
+        int concurrency = plan.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        Workload workload = Workload.of(renamed, 1, plan.samplings().get(0), OptionalInt.of(WARM_UP_TOKENS), concurrency);
+        progress.begin("warm-up", workload.sequences(), false);
+        runner.run(new CellKey(mode, plan.samplings().get(0), concurrency), workload, progress::show);
+    }
+
+    private List<String> setting(List<RolloutRequest> prompts, Workload workload, boolean pinned,
+                                 List<CellResult> cells) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": `" + commandLine + "`");
+        lines.add("Machine: " + CoreAffinity.availableCores() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version")
+                + "; ONNX Runtime on the CPU, one intra-op thread per model; no GPU.");
+        if (pinned) {
+            Set<String> seen = new LinkedHashSet<>();
+            cells.forEach(c -> seen.addAll(c.pinning()));
+            lines.add("Pinning (one core stands in for one device): the verify loop — target model, lock-step drafter "
+                    + "of coupled, in-verifier n-gram and suffix drafters of fastest — on core 0; the draft-service "
+                    + "loop — draft models of decoupled and fastest — on core 1; broker, registry, selector and the "
+                    + "trainer's client unpinned. As applied: " + String.join("; ", seen) + ".");
+        } else {
+            lines.add("Pinning: none (" + (plan.pin() ? "this machine has fewer than 2 cores" : "--no-pin") + ").");
+        }
+        lines.add("Models: target " + plan.targetDir() + "; coupled and decoupled draft with " + plan.singleDraftDir()
+                + "; fastest runs " + plan.draftDirs() + " in draft-service, n-gram and suffix inside the verifier, "
+                + "and the selector. k = " + plan.k() + ".");
+        lines.add("Workload: " + prompts.size() + " prompts of " + plan.prompts() + " (GRPO groups, "
+                + workload.sequencesPerEpoch() + " sequences an epoch) × " + plan.epochs() + " epochs = "
+                + workload.sequences() + " sequences per cell; max new tokens "
+                + (plan.maxNewTokens().isPresent() ? plan.maxNewTokens().getAsInt() : "as each request says")
+                + "; every epoch published at once when the one before it finished.");
+        return lines;
+    }
+}

@@ -1,0 +1,135 @@
+package io.specstream.bench.measure;
+
+import io.specstream.schemas.avro.AcceptanceEvent;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The verifier's side of a run, read back from its acceptance events (one per sequence per verify step). The events
+ * of one step share its wall time, batch size and timestamp, so grouping by those three recovers the steps: e.g.
+ * two sequences stepped together, one verifying 4 draft-small tokens (3 accepted), one without a draft, give two
+ * events with equal {@code (timestamp_ms, step_cost_micros, batch_size)} — one step, 1 of 2 sequence-steps drafted.
+ */
+public final class AcceptanceLog {
+
+    /** What the events say of one drafter: tokens proposed and accepted over the sequence-steps that verified it. */
+    public record DrafterFigures(long proposed, long accepted, long steps) {
+        /** Draft tokens accepted per verify step that used this drafter. */
+        public double acceptedPerStep() {
+            return steps == 0 ? 0 : (double) accepted / steps;
+        }
+
+        public double acceptanceRate() {
+            return proposed == 0 ? 0 : (double) accepted / proposed;
+        }
+    }
+
+    /** The label of sequence-steps without a draft in {@link #drafterShareOverTime}. */
+    public static final String NO_DRAFT = "no draft";
+
+    private record StepId(long timestampMs, long costMicros, int batch) {
+    }
+
+    private final List<AcceptanceEvent> events;
+    private final long startMs;
+    private final long endMs;
+    private final Map<StepId, Long> stepCosts;
+
+    /** The events of a run that began at {@code startMs} and ended at {@code endMs} (epoch milliseconds). */
+    public AcceptanceLog(List<AcceptanceEvent> events, long startMs, long endMs) {
+        this.events = List.copyOf(events);
+        this.startMs = startMs;
+        this.endMs = Math.max(endMs, startMs + 1);
+        this.stepCosts = this.events.stream().collect(Collectors.toMap(
+                e -> new StepId(e.getTimestampMs(), e.getStepCostMicros(), e.getBatchSize()),
+                AcceptanceEvent::getStepCostMicros, (a, b) -> a));
+    }
+
+    public int verifySteps() {
+        return stepCosts.size();
+    }
+
+    /** Seconds the verifier spent inside its steps (the device busy). */
+    public double stepSeconds() {
+        return stepCosts.values().stream().mapToLong(Long::longValue).sum() / 1e6;
+    }
+
+    public int sequenceSteps() {
+        return events.size();
+    }
+
+    /** Share of sequence-steps that verified a draft (0 when there were none). */
+    public double draftedShare() {
+        return events.isEmpty() ? 0 : (double) events.stream().filter(AcceptanceLog::drafted).count() / events.size();
+    }
+
+    /** Per drafter, in name order. */
+    public Map<String, DrafterFigures> byDrafter() {
+        Map<String, long[]> totals = new TreeMap<>();
+        for (AcceptanceEvent event : events) {
+            if (drafted(event)) {
+                long[] t = totals.computeIfAbsent(event.getDrafter(), d -> new long[3]);
+                t[0] += event.getProposed();
+                t[1] += event.getAccepted();
+                t[2]++;
+            }
+        }
+        Map<String, DrafterFigures> figures = new LinkedHashMap<>();
+        totals.forEach((name, t) -> figures.put(name, new DrafterFigures(t[0], t[1], t[2])));
+        return figures;
+    }
+
+    /**
+     * Draft tokens accepted per drafted sequence-step in each of {@code bins} equal slices of the run's wall time
+     * (NaN for a slice without drafted steps): how acceptance moves as the rollout progresses into its tail.
+     */
+    public double[] acceptanceOverProgress(int bins) {
+        double[] accepted = new double[bins];
+        int[] steps = new int[bins];
+        for (AcceptanceEvent event : events) {
+            if (drafted(event)) {
+                int bin = bin(event, bins);
+                accepted[bin] += event.getAccepted();
+                steps[bin]++;
+            }
+        }
+        double[] mean = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            mean[b] = steps[b] == 0 ? Double.NaN : accepted[b] / steps[b];
+        }
+        return mean;
+    }
+
+    /** Per drafter (and {@link #NO_DRAFT}), its share of the sequence-steps in each of {@code bins} slices of the run. */
+    public Map<String, double[]> drafterShareOverTime(int bins) {
+        int[] all = new int[bins];
+        Map<String, int[]> counts = new TreeMap<>();
+        for (AcceptanceEvent event : events) {
+            int bin = bin(event, bins);
+            all[bin]++;
+            counts.computeIfAbsent(drafted(event) ? event.getDrafter() : NO_DRAFT, d -> new int[bins])[bin]++;
+        }
+        Map<String, double[]> shares = new LinkedHashMap<>();
+        counts.forEach((name, c) -> {
+            double[] share = new double[bins];
+            for (int b = 0; b < bins; b++) {
+                share[b] = all[b] == 0 ? 0 : (double) c[b] / all[b];
+            }
+            shares.put(name, share);
+        });
+        return shares;
+    }
+
+    private int bin(AcceptanceEvent event, int bins) {
+        double at = (double) (event.getTimestampMs() - startMs) / (endMs - startMs);
+        return (int) Math.min(bins - 1, Math.max(0, Math.floor(at * bins)));
+    }
+
+    private static boolean drafted(AcceptanceEvent event) {
+        return event.getDrafter() != null && event.getProposed() > 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.specstream.bench.measure;
+
+import io.specstream.bench.CellKey;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** What one cell measured: the trainer's view (makespan, completion times) and the verifier's (its events). */
+public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
+                         List<String> pinning) {
+
+    public CellResult {
+        sequences = List.copyOf(sequences);
+        pinning = List.copyOf(pinning);
+    }
+
+    public long tokens() {
+        return sequences.stream().mapToLong(s -> s.tokens().size()).sum();
+    }
+
+    /** Mean rollout throughput: response tokens of every sequence over the makespan. */
+    public double tokensPerSecond() {
+        return makespanSeconds > 0 ? tokens() / makespanSeconds : 0;
+    }
+
+    /** Completion time at quantile {@code q} in [0, 1] (nearest rank). */
+    public double completionQuantile(double q) {
+        double[] sorted = completionTimes();
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+    }
+
+    /** Every sequence's completion time in seconds, ascending. */
+    public double[] completionTimes() {
+        double[] times = sequences.stream().mapToDouble(SequenceResult::completionSeconds).toArray();
+        Arrays.sort(times);
+        return times;
+    }
+
+    /** Share of the makespan the verifier spent outside its steps (polling, publishing, committing, waiting). */
+    public double verifierIdleShare() {
+        return makespanSeconds > 0 ? Math.max(0, 1 - steps.stepSeconds() / makespanSeconds) : 0;
+    }
+}

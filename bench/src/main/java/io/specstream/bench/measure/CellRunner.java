@@ -1,0 +1,127 @@
+package io.specstream.bench.measure;
+
+import io.specstream.bench.BenchPlan;
+import io.specstream.bench.CellKey;
+import io.specstream.bench.Workload;
+import io.specstream.draft.ModelFreeDrafters;
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.registry.RestSchemaRegistryClient;
+import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.topology.admin.SchemaBootstrap;
+import io.specstream.topology.admin.TopicBootstrap;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.client.TopicSnapshot;
+import io.specstream.verify.cli.Placement;
+import io.specstream.verify.cli.RunMode;
+import io.specstream.verify.cli.RunPipeline;
+import io.specstream.verify.cli.TrainerEndpoint;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs one cell through {@link RunPipeline} — the pipeline {@code specstream run} starts — on topics of its own
+ * (prefix {@code bench<N>-}) of a shared broker: per epoch, publishes every request at once as a trainer would and
+ * reads the rollouts back read_committed, timing each from its epoch's publication; then stops the services (which
+ * flushes their producers) and reads every acceptance event of the cell.
+ */
+public final class CellRunner {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration READ_BACK = Duration.ofMinutes(2);
+    /**
+     * A cell whose next rollout is this late has stopped (e.g. its requests went to dead-letters): fail with a reason
+     * rather than wait forever. The slowest sequence of the full benchmark takes a few seconds.
+     */
+    private static final Duration STALLED = Duration.ofMinutes(3);
+
+    private final BenchPlan plan;
+    private final ClientSettings settings;
+    private final SchemaRegistry registry;
+    private final OptionalInt verifyCore;
+    private final OptionalInt draftCore;
+    private int cells;
+
+    /** Cells on the cluster of {@code settings}; the loops pinned to {@code verifyCore} and {@code draftCore} if given. */
+    public CellRunner(BenchPlan plan, ClientSettings settings, OptionalInt verifyCore, OptionalInt draftCore) {
+        this.plan = plan;
+        this.settings = settings;
+        this.registry = new RestSchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryClient());
+        this.verifyCore = verifyCore;
+        this.draftCore = draftCore;
+    }
+
+    /** Runs {@code workload} as {@code key} says; {@code progress} hears the sequences finished so far. */
+    public CellResult run(CellKey key, Workload workload, IntConsumer progress) {
+        TopicCatalogue catalogue = freshTopics();
+        RunPipeline.Models models = new RunPipeline.Models(plan.targetDir(),
+                key.mode() == RunMode.FASTEST ? plan.draftDirs() : List.of(plan.singleDraftDir()), plan.k(), 1);
+        RunPipeline.ModelFree modelFree = new RunPipeline.ModelFree(
+                ModelFreeDrafters.create("model-free", ModelFreeDrafters.all()), Placement.VERIFY);
+        RunPipeline.Shape shape = new RunPipeline.Shape(key.concurrency(), verifyCore, draftCore);
+        List<SequenceResult> sequences = new ArrayList<>();
+        List<String> pinning;
+        long startMs;
+        long endMs;
+        long started;
+        long ended;
+        try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, settings, catalogue);
+             TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
+            startMs = System.currentTimeMillis();
+            started = System.nanoTime();
+            for (int epoch = 0; epoch < workload.epochs().size(); epoch++) {
+                List<RolloutRequest> requests = workload.epochs().get(epoch);
+                long published = System.nanoTime();
+                trainer.publish(requests);
+                int expected = sequences.size() + workload.sequencesPerEpoch();
+                long lastArrival = published;
+                while (sequences.size() < expected) {
+                    List<Rollout> arrived = trainer.poll(POLL);
+                    long now = System.nanoTime();
+                    for (Rollout rollout : arrived) {
+                        sequences.add(new SequenceResult(rollout.getRequestId() + "#" + rollout.getSampleIndex(), epoch,
+                                rollout.getResponseTokenIds(), (now - published) / 1e9));
+                        lastArrival = now;
+                    }
+                    progress.accept(sequences.size());
+                    pipeline.failure().ifPresent(failure -> {
+                        throw failure;
+                    });
+                    if (now - lastArrival > STALLED.toNanos()) {
+                        throw new IllegalStateException(key + ": no rollout for " + STALLED + " with " + sequences.size()
+                                + " of " + expected + " sequences in; look in topic " + catalogue.name(Topics.DEAD_LETTERS));
+                    }
+                }
+            }
+            ended = System.nanoTime();
+            endMs = System.currentTimeMillis();
+            pinning = pipeline.pinning();
+        }
+        List<AcceptanceEvent> events = TopicSnapshot.readToEnd(settings.consumer("bench-reader", true),
+                        catalogue.name(Topics.ACCEPTANCE), new ByteArrayDeserializer(),
+                        Topics.ACCEPTANCE.valueSerde(registry).deserializer(), READ_BACK)
+                .stream().map(ConsumerRecord::value).toList();
+        return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(events, startMs, endMs),
+                pinning);
+    }
+
+    private TopicCatalogue freshTopics() {
+        TopicCatalogue catalogue = new TopicCatalogue("bench" + (cells++) + "-", TopicCatalogue.DEFAULT_PARTITIONS);
+        try (Admin admin = Admin.create(settings.admin())) {
+            new TopicBootstrap(admin, catalogue).ensureTopics();
+        }
+        new SchemaBootstrap(registry, catalogue).registerAll();
+        return catalogue;
+    }
+
+}

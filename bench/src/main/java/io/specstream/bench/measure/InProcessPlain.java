@@ -1,0 +1,76 @@
+package io.specstream.bench.measure;
+
+import io.specstream.bench.BenchPlan;
+import io.specstream.bench.Workload;
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.CoreAffinity;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.verify.PlainRollouts;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.VerifyConfig;
+import io.specstream.verify.VerifyEngine;
+import io.specstream.verify.service.RequestSpecs;
+
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The Kafka-free baseline: plain decoding of the same workload in this process, the engine stepping in a bare loop
+ * with the same batch limit and on the verifier's core — what plain through the pipeline costs without topics,
+ * serdes, polling and transactions.
+ */
+public final class InProcessPlain {
+
+    private final BenchPlan plan;
+    private final OptionalInt core;
+
+    public InProcessPlain(BenchPlan plan, OptionalInt core) {
+        this.plan = plan;
+        this.core = core;
+    }
+
+    /** Seconds to decode every epoch of {@code workload}, one epoch after the other, {@code concurrency} at a time. */
+    public double seconds(Workload workload, int concurrency) {
+        AtomicReference<Double> seconds = new AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            core.ifPresent(CoreAffinity::pinCurrentThread);
+            try {
+                seconds.set(decode(workload, concurrency));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "in-process-plain");
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding in-process", e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return seconds.get();
+    }
+
+    private double decode(Workload workload, int concurrency) {
+        ModelDirectory target = ModelDirectory.open(plan.targetDir());
+        VerifyConfig config = new VerifyConfig(concurrency, Math.max(512, concurrency), 0, plan.targetDir(),
+                InferenceOptions.cpu(1));
+        try (TextTokenizer tokenizer = TextTokenizer.open(target.tokenizerFile());
+             VerifyEngine engine = VerifyEngine.open(config)) {
+            RequestSpecs specs = new RequestSpecs(new PromptEncoder(tokenizer, target.config()));
+            PlainRollouts plain = new PlainRollouts(engine);
+            long started = System.nanoTime();
+            for (var epoch : workload.epochs()) {
+                List<RolloutSpec> batch = epoch.stream().map(specs::toSpec).toList();
+                plain.run(batch);
+            }
+            return (System.nanoTime() - started) / 1e9;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.specstream.bench.report;
+
+import io.specstream.bench.CellKey;
+import io.specstream.bench.Sampling;
+import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
+import io.specstream.verify.cli.RunMode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * {@code report.md}: what ran where, the summary table (throughput, makespan, completion times, drafted steps,
+ * verifier idle, speedups over plain and coupled, sequences differing from plain), acceptance per drafter, the
+ * Kafka overhead, and the charts.
+ */
+public final class MarkdownReport {
+
+    public static final String FILE_NAME = "report.md";
+
+    private final BenchResults results;
+
+    public MarkdownReport(BenchResults results) {
+        this.results = results;
+    }
+
+    /** Writes the report into {@code dir} beside the charts already there; returns its path. */
+    public Path write(Path dir, Map<Path, String> charts) {
+        List<String> lines = new ArrayList<>();
+        lines.add("# SpecStream benchmark");
+        lines.add("");
+        results.setting().forEach(line -> lines.add("- " + line));
+        lines.add(String.format(Locale.ROOT, "- Whole benchmark: %.0f s wall time.", results.wallSeconds()));
+        lines.add("");
+        summary(lines);
+        acceptance(lines);
+        overhead(lines);
+        lines.add("## Charts");
+        lines.add("");
+        charts.forEach((file, caption) -> {
+            lines.add("![" + caption + "](" + file.getFileName() + ")");
+            lines.add("");
+        });
+        Path report = dir.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(dir);
+            Files.write(report, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + report, e);
+        }
+        return report;
+    }
+
+    private void summary(List<String> lines) {
+        lines.add("## Summary");
+        lines.add("");
+        lines.add("Throughput is response tokens over the makespan (first prompt published to last rollout read, "
+                + "read_committed); completion time is a sequence's wait from its epoch's publication; "
+                + "\"drafted\" is the share of sequence-steps that verified a draft; verifier idle is the share of the "
+                + "makespan spent outside forward steps; ratios are against plain and coupled of the same sampling "
+                + "and concurrency, from this run; \"≠ plain\" counts sequences whose tokens differ from plain's.");
+        lines.add("");
+        lines.add("| sampling | concurrency | mode | tokens/s | makespan s | p50 s | p99 s | drafted | verifier idle "
+                + "| × plain | × coupled | ≠ plain |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (CellKey key : results.plan().cells()) {
+            results.cell(key).ifPresent(cell -> lines.add(String.format(Locale.ROOT,
+                    "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.0f %% | %.0f %% | %s | %s | %d |",
+                    key.sampling().label(), key.concurrency(), key.mode().flagValue(), cell.tokensPerSecond(),
+                    cell.makespanSeconds(), cell.completionQuantile(0.5), cell.completionQuantile(0.99),
+                    100 * cell.steps().draftedShare(), 100 * cell.verifierIdleShare(),
+                    ratio(results.speedup(key, RunMode.PLAIN)), ratio(results.speedup(key, RunMode.COUPLED)),
+                    results.differingFromPlain(key))));
+        }
+        lines.add("");
+    }
+
+    private void acceptance(List<String> lines) {
+        lines.add("## Acceptance per drafter");
+        lines.add("");
+        lines.add("Per drafter, over the sequence-steps that verified its draft: tokens proposed and accepted, the "
+                + "share accepted, and the mean acceptance length (draft tokens accepted per such step; the step's own "
+                + "token comes on top).");
+        lines.add("");
+        lines.add("| sampling | concurrency | mode | drafter | verified steps | proposed | accepted | rate "
+                + "| accepted per step |");
+        lines.add("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        for (CellKey key : results.plan().cells()) {
+            results.cell(key).ifPresent(cell -> cell.steps().byDrafter().forEach((drafter, f) -> lines.add(
+                    acceptanceRow(key, drafter, f))));
+        }
+        lines.add("");
+    }
+
+    private static String acceptanceRow(CellKey key, String drafter, DrafterFigures f) {
+        return String.format(Locale.ROOT, "| %s | %d | %s | %s | %,d | %,d | %,d | %.2f | %.2f |",
+                key.sampling().label(), key.concurrency(), key.mode().flagValue(), drafter, f.steps(), f.proposed(),
+                f.accepted(), f.acceptanceRate(), f.acceptedPerStep());
+    }
+
+    private void overhead(List<String> lines) {
+        lines.add("## Kafka overhead");
+        lines.add("");
+        lines.add("Plain decoding through the pipeline against the same workload decoded in-process by the same "
+                + "engine in a bare loop (same batch limit, same core): what topics, serdes, polling and "
+                + "transactions cost.");
+        lines.add("");
+        lines.add("| sampling | concurrency | pipeline plain s | in-process plain s | overhead |");
+        lines.add("| --- | ---: | ---: | ---: | ---: |");
+        for (Sampling sampling : results.plan().samplings()) {
+            for (int concurrency : results.plan().concurrencies()) {
+                CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
+                Double inProcess = results.inProcessPlainSeconds().get(plain);
+                results.cell(plain).filter(c -> inProcess != null).ifPresent(cell -> lines.add(String.format(
+                        Locale.ROOT, "| %s | %d | %.2f | %.2f | %s |", sampling.label(), concurrency,
+                        cell.makespanSeconds(), inProcess, percent(results.kafkaOverhead(sampling, concurrency)))));
+            }
+        }
+        lines.add("");
+    }
+
+    private static String ratio(OptionalDouble value) {
+        return value.isPresent() ? String.format(Locale.ROOT, "%.2f×", value.getAsDouble()) : "–";
+    }
+
+    private static String percent(OptionalDouble value) {
+        return value.isPresent() ? String.format(Locale.ROOT, "%+.0f %%", 100 * value.getAsDouble()) : "–";
+    }
+
+}

@@ -1,0 +1,105 @@
+package io.specstream.bench;
+
+import io.specstream.bench.report.MarkdownReport;
+import io.specstream.topology.cli.SpecStreamCli;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code specstream bench --size smoke} end to end on the shipped models and prompts (real broker, registry and ONNX
+ * sessions): it exits 0 and leaves a well-formed report and charts. No figure is asserted — speed belongs to the
+ * benchmark, not to a test.
+ */
+class BenchSmokeTest {
+
+    private static final Path REPO = Path.of(System.getProperty("specstream.repo.dir", ".."));
+    private static final String[] MODES = {"plain", "coupled", "decoupled", "fastest"};
+    private static final Pattern IMAGE = Pattern.compile("!\\[[^]]+]\\(([^)]+)\\)");
+
+    @TempDir
+    static Path out;
+    private static int exitCode;
+    private static String stdout;
+    private static List<String> report;
+
+    @BeforeAll
+    static void runSmokeBenchmark() throws Exception {
+        StringWriter printed = new StringWriter();
+        CommandLine cli = SpecStreamCli.commandLine();
+        cli.setOut(new PrintWriter(printed));
+        exitCode = cli.execute("bench", "--size", "smoke", "--out", out.toString(),
+                "--prompts", REPO.resolve("examples/prompts/rl-math.jsonl").toString(),
+                "--model-dir", REPO.resolve("models/target").toString(),
+                "--draft-dirs", REPO.resolve("models/draft-small") + "," + REPO.resolve("models/draft-tiny"));
+        stdout = printed.toString();
+        report = Files.readAllLines(out.resolve(MarkdownReport.FILE_NAME));
+    }
+
+    @Test
+    void theSmokeBenchmarkExitsCleanlyAndNamesItsReport() {
+        assertEquals(0, exitCode, stdout);
+        assertTrue(stdout.contains("report: " + out.resolve(MarkdownReport.FILE_NAME)), stdout);
+    }
+
+    @Test
+    void theSummaryHasOneRowOfNumbersPerModeSamplingAndConcurrency() {
+        for (String sampling : List.of("greedy", "T = 1")) {
+            for (int concurrency : List.of(1, 8)) {
+                for (String mode : MODES) {
+                    String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
+                    List<String> rows = report.stream().filter(line -> line.startsWith(prefix)).toList();
+                    assertEquals(1, rows.size(), prefix + " in\n" + String.join("\n", report));
+                    assertEquals(14, rows.get(0).split("\\|", -1).length, "12 columns between 13 bars: " + rows.get(0));
+                    assertTrue(rows.get(0).matches(".*\\| [0-9,]+ \\| [0-9.]+ \\| .*×.*"), rows.get(0));
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyDrafterOfFastestAppearsInTheAcceptanceTable() {
+        for (String drafter : List.of("draft-small", "draft-tiny", "ngram", "suffix")) {
+            assertTrue(report.stream().anyMatch(line -> line.contains("| fastest | " + drafter + " |")),
+                    drafter + " missing in\n" + String.join("\n", report));
+        }
+    }
+
+    @Test
+    void theKafkaOverheadIsMeasuredForEveryPlainCell() {
+        long rows = report.stream().filter(line -> line.matches("\\| (greedy|T = 1) \\| [18] \\| [0-9.]+ \\| [0-9.]+ \\| [+-][0-9]+ % \\|")).count();
+        assertEquals(4, rows, String.join("\n", report));
+    }
+
+    @Test
+    void everyChartTheReportShowsIsAPngBesideIt() throws Exception {
+        List<String> linked = report.stream().map(IMAGE::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+        assertEquals(8, linked.size(), "throughput, CDF, acceptance and drafter share per sampling: " + linked);
+        for (String file : linked) {
+            BufferedImage image = ImageIO.read(out.resolve(file).toFile());
+            assertNotNull(image, file + " is not a readable image");
+            assertEquals(900, image.getWidth(), file);
+            assertEquals(540, image.getHeight(), file);
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(linked.size(), files.filter(f -> f.toString().endsWith(".png")).count(),
+                    "no chart left out of the report");
+        }
+    }
+}

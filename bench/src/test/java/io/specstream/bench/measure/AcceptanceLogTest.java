@@ -1,0 +1,70 @@
+package io.specstream.bench.measure;
+
+import io.specstream.schemas.avro.AcceptanceEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AcceptanceLogTest {
+
+    /** Two steps of 2 sequences: the first at t=1000 ms (3 ms, one draft-small draft), the second at t=1900 (5 ms). */
+    private static final List<AcceptanceEvent> EVENTS = List.of(
+            event("a", 0, "draft-small", 4, 3, 1_000, 3_000, 2),
+            event("a", 1, null, 0, 0, 1_000, 3_000, 2),
+            event("a", 0, "suffix", 2, 2, 1_900, 5_000, 2),
+            event("a", 1, "draft-small", 4, 0, 1_900, 5_000, 2));
+
+    private final AcceptanceLog log = new AcceptanceLog(EVENTS, 1_000, 2_000);
+
+    @Test
+    void eventsSharingTimestampCostAndBatchAreOneVerifyStep() {
+        assertEquals(2, log.verifySteps());
+        assertEquals(0.008, log.stepSeconds(), 1e-12);
+        assertEquals(4, log.sequenceSteps());
+    }
+
+    @Test
+    void theDraftedShareCountsSequenceStepsThatVerifiedADraft() {
+        assertEquals(0.75, log.draftedShare(), 1e-12);
+    }
+
+    @Test
+    void eachDrafterIsCreditedWithTheStepsThatVerifiedItsDraft() {
+        Map<String, AcceptanceLog.DrafterFigures> figures = log.byDrafter();
+
+        assertEquals(List.of("draft-small", "suffix"), List.copyOf(figures.keySet()));
+        assertEquals(new AcceptanceLog.DrafterFigures(8, 3, 2), figures.get("draft-small"));
+        assertEquals(1.5, figures.get("draft-small").acceptedPerStep(), 1e-12);
+        assertEquals(0.375, figures.get("draft-small").acceptanceRate(), 1e-12);
+    }
+
+    @Test
+    void acceptanceOverProgressAveragesDraftedStepsPerSliceOfTheRun() {
+        double[] mean = log.acceptanceOverProgress(2);
+
+        assertEquals(3.0, mean[0], 1e-12);
+        assertEquals(1.0, mean[1], 1e-12);
+        assertTrue(Double.isNaN(new AcceptanceLog(List.of(), 0, 10).acceptanceOverProgress(1)[0]));
+    }
+
+    @Test
+    void drafterSharesOfEverySliceAddUpToOne() {
+        Map<String, double[]> shares = log.drafterShareOverTime(2);
+
+        assertArrayEquals(new double[]{0.5, 0.5}, shares.get("draft-small"), 1e-12);
+        assertArrayEquals(new double[]{0.5, 0.0}, shares.get(AcceptanceLog.NO_DRAFT), 1e-12);
+        assertArrayEquals(new double[]{0.0, 0.5}, shares.get("suffix"), 1e-12);
+    }
+
+    private static AcceptanceEvent event(String request, int sample, String drafter, int proposed, int accepted,
+                                         long timestampMs, long costMicros, int batch) {
+        return AcceptanceEvent.newBuilder().setRequestId(request).setSampleIndex(sample).setDrafter(drafter)
+                .setProposed(proposed).setAccepted(accepted).setTimestampMs(timestampMs).setStepCostMicros(costMicros)
+                .setBatchSize(batch).build();
+    }
+}

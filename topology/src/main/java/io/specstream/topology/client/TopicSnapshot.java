@@ -1,0 +1,51 @@
+package io.specstream.topology.client;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every record a read_committed consumer sees in a topic now, from the beginning to the last stable offset of each
+ * partition — for reading what a finished run wrote (a benchmark's acceptance events, a test's rollouts) once its
+ * writers have stopped. No consumer group is joined and no offset is committed.
+ */
+public final class TopicSnapshot {
+
+    private TopicSnapshot() {
+    }
+
+    /** The records of {@code topic}; an IllegalStateException if its end is not reached within {@code deadline}. */
+    public static <K, V> List<ConsumerRecord<K, V>> readToEnd(Map<String, Object> clientConfig, String topic,
+                                                              Deserializer<K> keys, Deserializer<V> values,
+                                                              Duration deadline) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant giveUp = Instant.now().plus(deadline);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("could not read " + topic + " to its end " + ends + " in " + deadline);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
