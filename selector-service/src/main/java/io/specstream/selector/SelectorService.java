@@ -1,7 +1,11 @@
 package io.specstream.selector;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.selector.stream.SelectorMetrics;
 import io.specstream.selector.stream.SelectorTopology;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.client.ClientSettings;
@@ -37,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * The application id is {@code <topic prefix>specstream-selector<suffix>}, so a topic prefix isolates deployments;
  * the per-request store's changelog is {@code <application id>-selector-requests-changelog}.
+ * {@link SelectorMetrics} and, while it runs, the Streams client's own metrics (consumer lag among them) go to the
+ * registry given.
  */
 public final class SelectorService implements AutoCloseable {
 
@@ -49,13 +55,23 @@ public final class SelectorService implements AutoCloseable {
     private final TopicCatalogue catalogue;
     private final SelectorConfig config;
     private final String applicationId;
+    private final MeterRegistry meterRegistry;
+    private final SelectorMetrics metrics;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
     private Path temporaryStateDir;
 
     public SelectorService(ClientSettings settings, TopicCatalogue catalogue, SelectorConfig config) {
+        this(settings, catalogue, config, new SimpleMeterRegistry());
+    }
+
+    public SelectorService(ClientSettings settings, TopicCatalogue catalogue, SelectorConfig config,
+                           MeterRegistry registry) {
+        this.meterRegistry = registry;
+        this.metrics = SelectorMetrics.on(registry);
         this.settings = settings;
         this.catalogue = catalogue;
         this.config = config;
@@ -72,7 +88,7 @@ public final class SelectorService implements AutoCloseable {
             throw new IllegalStateException("the selector " + applicationId + " was already started");
         }
         SchemaRegistry registry = new RestSchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryClient());
-        streams = new KafkaStreams(new SelectorTopology(catalogue, registry, config).build(), properties());
+        streams = new KafkaStreams(new SelectorTopology(catalogue, registry, config, metrics).build(), properties());
         streams.setUncaughtExceptionHandler(exception -> {
             failure.compareAndSet(null, exception);
             LOG.error("selector {} failed", applicationId, exception);
@@ -96,6 +112,9 @@ public final class SelectorService implements AutoCloseable {
                     + config.startTimeout().toMillis() + " ms (state " + state + ")"
                     + (cause == null ? "" : ": " + cause.getMessage()), cause);
         }
+        // bound once RUNNING, when the stream thread's clients and tasks exist; later ones come with its refresh
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meterRegistry);
     }
 
     /**
@@ -111,6 +130,10 @@ public final class SelectorService implements AutoCloseable {
     public synchronized void close() {
         if (streams == null) {
             return;
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close(); // before the client it reads
+            streamsMetrics = null;
         }
         try {
             streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));

@@ -2,11 +2,15 @@ package io.specstream.selector;
 
 import static io.specstream.selector.stream.AcceptanceEvents.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DrafterAssignment;
+import io.specstream.selector.stream.SelectorMetrics;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.testing.Await;
 import io.specstream.topology.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,6 +54,33 @@ class SelectorServiceTest {
             assertEquals(List.of("ngram", "draft-small"), assignment.getDrafters());
             assertEquals(config.kMax(), assignment.getK(), "acceptance 0.75 at batch 2 earns the longest k");
         }
+    }
+
+    @Test
+    void countsTheEventsItConsumesAndTheAssignmentsItEmits() throws Exception {
+        String id = "req-" + UUID.randomUUID();
+        SelectorConfig config = SelectorConfig.defaults().withApplicationIdSuffix("-metrics");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (SelectorService selector = new SelectorService(cluster.settings(), cluster.catalogue(), config, registry);
+             AssignmentsTopic assignments = new AssignmentsTopic(cluster, id)) {
+            selector.start();
+            for (int i = 0; i < config.minObservations(); i++) {
+                publish(step(id, 2).verified("ngram", 4, 3).build());
+            }
+            assignments.awaitAssignment("an assignment for " + id, a -> true);
+            // the processor counts after it forwards: the assignment can be read a moment before it is counted
+            Await.until("every event and the one assignment counted", () -> count(registry, SelectorMetrics.EVENTS)
+                    == config.minObservations() && count(registry, SelectorMetrics.ASSIGNMENTS) == 1);
+
+            assertTrue(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() > 0,
+                    "the stream thread's consumer lag is bound");
+        }
+        assertTrue(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges().isEmpty(),
+                "the Streams meters leave with the client");
+    }
+
+    private static double count(SimpleMeterRegistry registry, String counter) {
+        return registry.get(counter).counter().count();
     }
 
     /**

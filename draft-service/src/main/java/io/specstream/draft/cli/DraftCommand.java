@@ -1,5 +1,7 @@
 package io.specstream.draft.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.ModelFreeDrafters;
@@ -14,6 +16,7 @@ import io.specstream.topology.cli.ConnectionOptions;
 import io.specstream.topology.cli.DecodingOptions;
 import io.specstream.topology.cli.ModelDirOption;
 import io.specstream.topology.cli.OpenedResources;
+import io.specstream.topology.metrics.MetricsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +34,7 @@ import java.util.concurrent.Callable;
  * until Ctrl-C:
  * <pre>
  * specstream draft --bootstrap-servers broker:9092 --draft-model-dir models/draft-small --k 4
+ * specstream draft --metrics-port 9465      # Prometheus metrics at http://127.0.0.1:9465/metrics
  * </pre>
  */
 @Command(name = "draft", mixinStandardHelpOptions = true,
@@ -42,6 +46,9 @@ public final class DraftCommand implements Callable<Integer> {
 
     @Mixin
     DecodingOptions decoding;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--draft-model-dir", paramLabel = "DIR", split = ",", defaultValue = "models/draft-small",
             description = "Draft model directories, comma-separated, or none; each runs ahead as its own drafter "
@@ -95,8 +102,10 @@ public final class DraftCommand implements Callable<Integer> {
             }
             lookups.forEach(drafter -> drafters.add(TailSource.lookup(drafter, window)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(target.tokenizerFile()));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.startEndpoint(registry).ifPresent(opened::keep);
             DraftLoop loop = new DraftLoop(drafters, new PromptEncoder(tokenizer, target.config()),
-                    connection.settings(), connection.catalogue(), groupId);
+                    connection.settings(), connection.catalogue(), groupId, registry);
             UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

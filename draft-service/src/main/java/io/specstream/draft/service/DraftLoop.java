@@ -1,5 +1,7 @@
 package io.specstream.draft.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.draft.DraftTail;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.SequenceKey;
@@ -16,6 +18,7 @@ import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.deadletter.DeadLetterPublisher;
 import io.specstream.topology.deadletter.RecordDecoder;
+import io.specstream.topology.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +55,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Which drafters run for a sequence is the selector's call (Fastest-of-N): the loop also reads the compacted
  * {@code assignments} topic and runs the drafters a request's assignment lists, all of them until one arrives.
  * About once a second it publishes a {@link DraftHeartbeat} with the share of time it spent drafting.
+ * {@link DraftMetrics} measures what it publishes; its Kafka clients' own metrics go to the same registry.
  *
  * <p>Commits carry no prompt, so the loop also reads {@code prompts} (same request-id key, so the same partition
  * number) and encodes them with {@link RequestTerms}, exactly as the verifier does. A commit that arrives before its
@@ -94,6 +98,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     private final Map<SequenceKey, Integer> earlyPartitions = new HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry meterRegistry;
+    private final DraftMetrics metrics;
     private volatile boolean running = true;
 
     /** The decoupled slice: one draft model. */
@@ -105,6 +111,12 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     /** Several drafters (distinct names), each run for the sequences the selector assigns it. */
     public DraftLoop(List<TailSource> drafters, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                      String groupId) {
+        this(drafters, encoder, settings, catalogue, groupId, new SimpleMeterRegistry());
+    }
+
+    /** As above, with {@link DraftMetrics} and the Kafka clients' metrics in {@code registry}. */
+    public DraftLoop(List<TailSource> drafters, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                     String groupId, MeterRegistry registry) {
         if (drafters.isEmpty()) {
             throw new IllegalArgumentException("a draft loop needs at least one drafter");
         }
@@ -113,6 +125,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                     + drafters.stream().map(TailSource::name).toList());
         }
         this.drafters = List.copyOf(drafters);
+        this.meterRegistry = registry;
+        this.metrics = new DraftMetrics(registry, drafters.stream().map(TailSource::name).toList());
         this.encoder = encoder;
         this.settings = settings;
         this.catalogue = catalogue;
@@ -132,7 +146,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     @Override
     public void run() {
         SchemaRegistry registry = new RestSchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryClient());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer());
+             KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(consumer).producer(producer)) {
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer,
                     Topics.DEAD_LETTERS.valueSerde(registry).serializer(), catalogue, Clock.systemUTC());
             RecordDecoder<RolloutRequest> requests =
@@ -170,6 +185,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                 }
                 long now = System.nanoTime();
                 load.busy(now - started);
+                metrics.busy(now - started);
+                metrics.following(followed.size());
                 load.tick(now).ifPresent(interval -> producer.send(new ProducerRecord<>(heartbeatsTopic,
                         instanceId.getBytes(StandardCharsets.UTF_8),
                         heartbeats.serialize(heartbeatsTopic, heartbeat(interval)))));
@@ -315,5 +332,6 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                 .build();
         producer.send(new ProducerRecord<>(draftsTopic, key.requestId().getBytes(StandardCharsets.UTF_8),
                 chunks.serialize(draftsTopic, chunk)));
+        metrics.published(tail);
     }
 }

@@ -27,6 +27,14 @@ class DraftCommandTest {
         assertTrue(err.contains("no drafter: give a --draft-model-dir or a --model-free drafter"), err);
     }
 
+    @Test
+    void aMetricsPortOutOfRangeIsRefusedNamingTheFlag() {
+        String err = CommandRefusal.of("draft", "--model-dir", models().resolve("target").toString(),
+                "--metrics-port", "-5");
+
+        assertTrue(err.contains("--metrics-port -5 is not valid; allowed values: -1 (no endpoint)"), err);
+    }
+
     private static Path models() {
         String configured = System.getProperty("specstream.models.dir");
         return (configured != null ? Path.of(configured) : Path.of("..", "models")).toAbsolutePath().normalize();

@@ -1,5 +1,7 @@
 package io.specstream.draft.service;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.NgramDrafter;
 import io.specstream.inference.model.ModelDirectory;
@@ -123,6 +125,26 @@ class DraftLoopTest {
             assertTrue(chunks.stream().noneMatch(chunk -> chunk.getDrafter().equals("draft-tiny")),
                     "draft-tiny is not assigned to " + assigned + ": " + chunks);
         });
+    }
+
+    @Test
+    void publishedChunksCountTheirTokensAndTheirLeadPerDrafter() throws Exception {
+        String id = "metered-" + UUID.randomUUID();
+        publish(Topics.PROMPTS, id, RolloutRequest.newBuilder().setRequestId(id)
+                .setPromptText("Q: Mia reads 12 pages a day. How many pages does she read in 5 days?\n").build());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K))),
+                encoder, cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID(), registry);
+        whileRunning(loop, () -> awaitChunk(id, chunk -> chunk.getTokens().size() == 2 * K).orElseThrow(
+                () -> new AssertionError("no full-window chunk for " + id)));
+
+        double tokens = registry.get(DraftMetrics.TOKENS).tag(DraftMetrics.DRAFTER_TAG, "draft-tiny").counter().count();
+        double published = registry.get(DraftMetrics.CHUNKS).tag(DraftMetrics.DRAFTER_TAG, "draft-tiny").counter().count();
+        DistributionSummary lead = registry.get(DraftMetrics.LEAD).tag(DraftMetrics.DRAFTER_TAG, "draft-tiny").summary();
+        assertTrue(tokens > 0, "draft tokens published " + tokens);
+        assertEquals((long) published, lead.count(), "one lead per chunk");
+        assertEquals(2 * K, lead.max(), 0.0, "a full window runs 2k ahead of the last commit (none yet)");
+        assertTrue(registry.get(DraftMetrics.BUSY).timer().count() > 0, "drafting time recorded");
     }
 
     /** Runs {@code body} while {@code loop} runs on its own thread; the loop must not have failed. */

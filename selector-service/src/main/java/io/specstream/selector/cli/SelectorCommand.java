@@ -1,8 +1,12 @@
 package io.specstream.selector.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.specstream.selector.SelectorConfig;
 import io.specstream.selector.SelectorService;
 import io.specstream.topology.cli.ConnectionOptions;
+import io.specstream.topology.metrics.MetricsEndpoint;
+import io.specstream.topology.metrics.MetricsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code specstream selector}: the Fastest-of-N selector as its own process, until Ctrl-C or SIGTERM:
  * <pre>
  * specstream selector --bootstrap-servers broker:9092 --full-batch 64 --k-max 12
+ * specstream selector --metrics-port 9466      # Prometheus metrics at http://127.0.0.1:9466/metrics
  * </pre>
  */
 @Command(name = "selector", mixinStandardHelpOptions = true,
@@ -25,6 +30,9 @@ public final class SelectorCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--decay", paramLabel = "D", defaultValue = "" + SelectorConfig.DEFAULT_DECAY,
             description = "Weight the past keeps per observation, in (0, 1] (default: ${DEFAULT-VALUE}).")
@@ -101,15 +109,23 @@ public final class SelectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SelectorService service = new SelectorService(connection.settings(), connection.catalogue(), config());
+        SelectorConfig config = config();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Optional<MetricsEndpoint> endpoint = metrics.startEndpoint(registry);
+        SelectorService service = new SelectorService(connection.settings(), connection.catalogue(), config, registry);
         Thread hook = new Thread(service::close, "selector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        service.start();
-        spec.commandLine().getOut().println("selector " + service.applicationId()
-                + " is running; press Ctrl-C to stop.");
-        spec.commandLine().getOut().flush();
-        Optional<Throwable> failure = service.awaitTermination();
-        service.close();
+        Optional<Throwable> failure;
+        try {
+            service.start();
+            spec.commandLine().getOut().println("selector " + service.applicationId()
+                    + " is running; press Ctrl-C to stop.");
+            spec.commandLine().getOut().flush();
+            failure = service.awaitTermination();
+        } finally {
+            service.close();
+            endpoint.ifPresent(MetricsEndpoint::close);
+        }
         if (failure.isPresent()) {
             throw new IllegalStateException("the selector stopped: " + failure.get().getMessage(), failure.get());
         }

@@ -21,14 +21,17 @@ final class AcceptanceProcessor implements Processor<String, AcceptanceEvent, St
 
     private final SelectorConfig config;
     private final SelectionPolicy policy;
+    private final SelectorMetrics metrics;
     private final String requestStoreName;
     private final String heartbeatStoreName;
     private ProcessorContext<String, DrafterAssignment> context;
     private KeyValueStore<String, RequestState> requests;
     private LoadTracker load;
 
-    AcceptanceProcessor(SelectorConfig config, String requestStoreName, String heartbeatStoreName) {
+    AcceptanceProcessor(SelectorConfig config, String requestStoreName, String heartbeatStoreName,
+                        SelectorMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.policy = new SelectionPolicy(config);
         this.requestStoreName = requestStoreName;
         this.heartbeatStoreName = heartbeatStoreName;
@@ -47,6 +50,7 @@ final class AcceptanceProcessor implements Processor<String, AcceptanceEvent, St
         if (event == null) {
             return;
         }
+        metrics.events().increment();
         String requestId = event.getRequestId();
         RequestState state = Optional.ofNullable(requests.get(requestId)).orElseGet(RequestState::empty)
                 .record(event, config.decay());
@@ -59,6 +63,7 @@ final class AcceptanceProcessor implements Processor<String, AcceptanceEvent, St
         if (decision.isPresent() && !state.lastEmitted().equals(Optional.of(decision.get().choice()))) {
             state = state.withEmitted(decision.get().choice());
             context.forward(new Record<>(requestId, assignment(requestId, decision.get()), record.timestamp()));
+            metrics.assignments().increment();
         }
         requests.put(requestId, state);
     }

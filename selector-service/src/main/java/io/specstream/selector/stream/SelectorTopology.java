@@ -1,5 +1,6 @@
 package io.specstream.selector.stream;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.selector.SelectorConfig;
 import io.specstream.topology.catalogue.TopicCatalogue;
@@ -32,11 +33,19 @@ public final class SelectorTopology {
     private final TopicCatalogue catalogue;
     private final SchemaRegistry registry;
     private final SelectorConfig config;
+    private final SelectorMetrics metrics;
 
     public SelectorTopology(TopicCatalogue catalogue, SchemaRegistry registry, SelectorConfig config) {
+        this(catalogue, registry, config, SelectorMetrics.on(new SimpleMeterRegistry()));
+    }
+
+    /** A topology whose processors count into {@code metrics}. */
+    public SelectorTopology(TopicCatalogue catalogue, SchemaRegistry registry, SelectorConfig config,
+                            SelectorMetrics metrics) {
         this.catalogue = catalogue;
         this.registry = registry;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public Topology build() {
@@ -44,7 +53,7 @@ public final class SelectorTopology {
         Topology topology = new Topology();
         topology.addSource(ACCEPTANCE_SOURCE, keys.deserializer(),
                 Topics.ACCEPTANCE.valueSerde(registry).deserializer(), catalogue.name(Topics.ACCEPTANCE));
-        topology.addProcessor(SELECTOR, () -> new AcceptanceProcessor(config, REQUEST_STORE, HEARTBEAT_STORE),
+        topology.addProcessor(SELECTOR, () -> new AcceptanceProcessor(config, REQUEST_STORE, HEARTBEAT_STORE, metrics),
                 ACCEPTANCE_SOURCE);
         // cached: a request's updates within a commit interval (one per sample per verify step) reach the changelog
         // as one record, which cut the selector's writes to the broker about fourfold on groups of 4

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.specstream.selector.SelectorConfig;
 import io.specstream.topology.cli.SpecStreamCli;
 import io.specstream.topology.cli.SubcommandProvider;
+import io.specstream.topology.testing.CommandRefusal;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -37,6 +38,13 @@ class SelectorCommandTest {
         assertEquals(64, config.fullBatch());
         assertEquals(12, config.kMax());
         assertEquals("-b", config.applicationIdSuffix());
+    }
+
+    @Test
+    void aMetricsPortOutOfRangeIsRefusedNamingTheFlag() {
+        String err = CommandRefusal.of("selector", "--metrics-port", "65536");
+
+        assertTrue(err.contains("--metrics-port 65536 is not valid; allowed values: -1 (no endpoint)"), err);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.specstream.verify.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.ModelFreeDrafters;
@@ -13,6 +15,7 @@ import io.specstream.topology.cli.ConnectionOptions;
 import io.specstream.topology.cli.DecodingOptions;
 import io.specstream.topology.cli.ModelDirOption;
 import io.specstream.topology.cli.OpenedResources;
+import io.specstream.topology.metrics.MetricsOptions;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifyLoop;
@@ -32,6 +35,7 @@ import java.util.concurrent.Callable;
  * {@code specstream verify}: one verify-service instance against any cluster, until Ctrl-C:
  * <pre>
  * specstream verify --bootstrap-servers broker:9092 --schema-registry-url http://registry:8081 --k 4
+ * specstream verify --metrics-port 9464      # Prometheus metrics at http://127.0.0.1:9464/metrics
  * </pre>
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -43,6 +47,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     DecodingOptions decoding;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
             description = "Target model directory (default: ${DEFAULT-VALUE}).")
@@ -100,8 +107,10 @@ public final class VerifyCommand implements Callable<Integer> {
                 drafting = VerifierDrafting.coupled(opened.keep(ModelDrafter.withWindowFor(
                         String.valueOf(coupledDraftDir.getFileName()), session, decoding.k())), decoding.k());
             }
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.startEndpoint(registry).ifPresent(opened::keep);
             VerifyLoop loop = new VerifyLoop(engine, new PromptEncoder(tokenizer, model.config()),
-                    connection.settings(), connection.catalogue(), groupId, transactionalId, drafting);
+                    connection.settings(), connection.catalogue(), groupId, transactionalId, drafting, registry);
             UntilStopped.run(loop, spec.commandLine().getOut(), "verify-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

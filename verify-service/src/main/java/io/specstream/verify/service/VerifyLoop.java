@@ -1,5 +1,7 @@
 package io.specstream.verify.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.draft.DraftTail;
 import io.specstream.draft.SequenceKey;
 import io.specstream.inference.text.PromptEncoder;
@@ -17,6 +19,7 @@ import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.deadletter.DeadLetterPublisher;
 import io.specstream.topology.deadletter.RecordDecoder;
+import io.specstream.topology.metrics.KafkaClientMeters;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
@@ -24,6 +27,7 @@ import io.specstream.verify.VerifyEngine;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -74,6 +78,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * being deterministic, emits exactly what this instance would have. Bad records and impossible requests become dead
  * letters.
  *
+ * <p>Every step, wait, commit and drafter's acceptance is measured in {@link VerifyMetrics}, and the clients' own
+ * metrics (consumer lag among them) are bound to the same registry while {@link #run()} runs.
+ *
  * <p>Single-threaded: {@link #run()} owns every client; {@link #close()} only asks it to stop.
  * The {@code drafts} and {@code assignments} partitions read are those numbered like the {@code prompts} partitions
  * owned.
@@ -101,6 +108,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final DraftSources sources;
     private final Map<String, RolloutSpec> specsById = new HashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry meterRegistry;
+    private final VerifyMetrics metrics;
     private final AtomicLong handedOver = new AtomicLong();
     private volatile boolean open = true;
     private volatile KafkaConsumer<byte[], byte[]> promptConsumer;
@@ -113,6 +122,14 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     /** A loop that gets its drafts as {@code drafting} says (coupled, decoupled or Fastest-of-N). */
     public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                       String groupId, String transactionalId, VerifierDrafting drafting) {
+        this(engine, encoder, settings, catalogue, groupId, transactionalId, drafting, new SimpleMeterRegistry());
+    }
+
+    /** A loop whose {@link VerifyMetrics} and Kafka client metrics go to {@code registry}. */
+    public VerifyLoop(VerifyEngine engine, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                      String groupId, String transactionalId, VerifierDrafting drafting, MeterRegistry registry) {
+        this.meterRegistry = registry;
+        this.metrics = new VerifyMetrics(registry);
         this.drafting = drafting;
         this.sources = new DraftSources(drafting);
         this.engine = engine;
@@ -135,7 +152,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> draftConsumer = new KafkaConsumer<>(settings.consumer(groupId + "-drafts", false));
              KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(promptsConfig);
              KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(settings.producer());
-             KafkaProducer<byte[], byte[]> completions = new KafkaProducer<>(transactional)) {
+             KafkaProducer<byte[], byte[]> completions = new KafkaProducer<>(transactional);
+             KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(prompts).consumer(draftConsumer)
+                     .producer(plain).producer(completions)) {
             promptConsumer = prompts;
             if (!open) {
                 return;
@@ -144,7 +163,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             completions.initTransactions();
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new Rebalance(io, draftConsumer));
             while (open) {
-                for (ConsumerRecord<byte[], byte[]> record : prompts.poll(engine.hasWork() ? Duration.ZERO : IDLE_POLL)) {
+                for (ConsumerRecord<byte[], byte[]> record : pollPrompts(prompts)) {
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
                             () -> offsets.received(partitionOf(record), record.offset(), 0));
                 }
@@ -168,6 +187,19 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             if (open) {
                 throw e;
             }
+        }
+    }
+
+    /** Polls without waiting while the engine has work (invariant 2); otherwise waits for prompts, timed as idle. */
+    private ConsumerRecords<byte[], byte[]> pollPrompts(KafkaConsumer<byte[], byte[]> prompts) {
+        if (engine.hasWork()) {
+            return prompts.poll(Duration.ZERO);
+        }
+        long started = System.nanoTime();
+        try {
+            return prompts.poll(IDLE_POLL);
+        } finally {
+            metrics.idled(System.nanoTime() - started);
         }
     }
 
@@ -234,7 +266,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         sources.propose(engine.activeKeys());
         List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
         sources.stepped(outcomes);
-        long micros = (System.nanoTime() - started) / 1_000;
+        long nanos = System.nanoTime() - started;
+        long micros = nanos / 1_000;
+        metrics.stepped(outcomes, nanos, engine.activeKeys().size());
         FirstToken first = new FirstToken(startedMs, clock.millis());
         for (StepOutcome outcome : outcomes) {
             firstTokens.putIfAbsent(outcome.key(), first);
@@ -288,6 +322,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             io.completions.abortTransaction();
             return;
         }
+        metrics.rolloutsCommitted(unsent.stream().mapToInt(List::size).sum());
         for (List<CompletedRollout> group : unsent) {
             String requestId = group.get(0).requestId();
             admitted.remove(requestId);
@@ -333,6 +368,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
         }
         partitions.forEach(offsets::forget);
+        metrics.activeSequences(engine.activeKeys().size());
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {

@@ -40,6 +40,13 @@ class VerifyCommandTest {
         assertTrue(err.contains("--coupled-draft-model-dir and --model-free exclude each other"), err);
     }
 
+    @Test
+    void aMetricsPortOutOfRangeIsRefusedNamingTheFlag() {
+        String err = CommandRefusal.of("verify", "--model-dir", target().toString(), "--metrics-port", "70000");
+
+        assertTrue(err.contains("--metrics-port 70000 is not valid; allowed values: -1 (no endpoint)"), err);
+    }
+
     private static Path target() {
         String configured = System.getProperty("specstream.models.dir");
         return (configured != null ? Path.of(configured) : Path.of("..", "models")).resolve("target")

@@ -1,5 +1,9 @@
 package io.specstream.verify.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.service.DraftLoop;
 import io.specstream.inference.runtime.DecoderSession;
@@ -180,6 +184,75 @@ class VerifyLoopOverKafkaTest {
         }
 
         assertEquals(requests.size(), committed, "prompt offsets committed over both partitions");
+    }
+
+    @Test
+    void theMetersCountStepsTheTokensOfEveryRolloutAndTheDraftersAcceptance() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("metered", 0.8f);
+        fixture.publish(topics, requests);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        Map<String, Rollout> rollouts;
+        try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
+             ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
+             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(coupledLoop(topics, drafter, registry),
+                     "verify")) {
+            rollouts = fixture.rollouts(topics, requests.size() * SAMPLES);
+        }
+
+        assertEquals(requests.size() * SAMPLES, rollouts.size());
+        double steps = count(registry, VerifyMetrics.STEPS);
+        assertTrue(steps > 0, "steps " + steps);
+        assertEquals(steps, (double) registry.get(VerifyMetrics.STEP).timer().count());
+        assertEquals(steps, (double) registry.get(VerifyMetrics.BATCH_SIZE).summary().count());
+        int responseTokens = rollouts.values().stream().mapToInt(Rollout::getResponseTokens).sum();
+        assertEquals(responseTokens, count(registry, VerifyMetrics.TOKENS_COMMITTED), "tokens committed");
+        assertEquals(rollouts.size(), count(registry, VerifyMetrics.ROLLOUTS), "rollouts committed");
+        double proposed = registry.get(VerifyMetrics.DRAFT_PROPOSED).tag(VerifyMetrics.DRAFTER_TAG, "draft-tiny")
+                .counter().count();
+        double accepted = registry.get(VerifyMetrics.DRAFT_ACCEPTED).tag(VerifyMetrics.DRAFTER_TAG, "draft-tiny")
+                .counter().count();
+        assertTrue(proposed > 0 && accepted > 0 && accepted <= proposed, accepted + " of " + proposed);
+        double drafted = count(registry, VerifyMetrics.STEPS_DRAFTED);
+        assertTrue(drafted > 0 && drafted <= count(registry, VerifyMetrics.SEQUENCE_STEPS), "drafted " + drafted);
+        assertEquals(0.0, registry.get(VerifyMetrics.ACTIVE_SEQUENCES).gauge().value(), "nothing runs at the end");
+    }
+
+    @Test
+    void aPrometheusScrapeShowsTheVerifyMetersAndTheConsumerLagWhileTheLoopRuns() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        fixture.publish(topics, List.of(request("scraped", PROMPTS.get(1), 0f, 0)));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+        String scraped;
+        try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
+             ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
+             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(coupledLoop(topics, drafter, registry),
+                     "verify")) {
+            fixture.rollouts(topics, SAMPLES);
+            scraped = registry.scrape(); // the clients' meters leave when the loop stops
+        }
+
+        for (String series : List.of("specstream_verify_step_seconds_count ", "specstream_verify_idle_seconds_count ",
+                "specstream_verify_steps_total ", "specstream_verify_batch_size_count ",
+                "specstream_verify_tokens_committed_total ", "specstream_verify_steps_drafted_total ",
+                "specstream_verify_sequence_steps_total ", "specstream_verify_draft_proposed_total{drafter=\"draft-tiny\"} ",
+                "specstream_verify_draft_accepted_total{drafter=\"draft-tiny\"} ", "specstream_verify_rollouts_total ",
+                "specstream_verify_active_sequences ", "kafka_consumer_fetch_manager_records_lag_max{",
+                "kafka_producer_record_send_total{")) {
+            assertTrue(scraped.contains(series), series + " in\n" + scraped);
+        }
+    }
+
+    private static VerifyLoop coupledLoop(TopicCatalogue topics, ModelDrafter drafter, MeterRegistry registry) {
+        String group = "verify-" + UUID.randomUUID();
+        return new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx",
+                VerifierDrafting.coupled(drafter, DRAFT_TOKENS), registry);
+    }
+
+    private static double count(MeterRegistry registry, String counter) {
+        return registry.get(counter).counter().count();
     }
 
     private static VerifyLoop verifyLoop(TopicCatalogue topics) {

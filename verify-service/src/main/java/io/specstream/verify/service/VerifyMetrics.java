@@ -1,0 +1,110 @@
+package io.specstream.verify.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.specstream.verify.StepOutcome;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the verify loop measures, as Micrometer meters: per engine step its wall time, batch size and the tokens it
+ * committed, per drafter the draft tokens verified and accepted (the verified tail only; alternatives are the
+ * selector's business), the time spent waiting for prompts, rollouts committed and sequences running. Tokens/s is
+ * {@code rate(specstream_verify_tokens_committed_total)}; acceptance of a drafter is accepted / proposed.
+ *
+ * <p>Called from the loop's thread only; the meters themselves may be read (scraped) from any thread.
+ */
+public final class VerifyMetrics {
+
+    public static final String STEP = "specstream.verify.step";
+    public static final String IDLE = "specstream.verify.idle";
+    public static final String STEPS = "specstream.verify.steps";
+    public static final String BATCH_SIZE = "specstream.verify.batch.size";
+    public static final String TOKENS_COMMITTED = "specstream.verify.tokens.committed";
+    public static final String STEPS_DRAFTED = "specstream.verify.steps.drafted";
+    public static final String SEQUENCE_STEPS = "specstream.verify.sequence.steps";
+    public static final String DRAFT_PROPOSED = "specstream.verify.draft.proposed";
+    public static final String DRAFT_ACCEPTED = "specstream.verify.draft.accepted";
+    public static final String ROLLOUTS = "specstream.verify.rollouts";
+    public static final String ACTIVE_SEQUENCES = "specstream.verify.active.sequences";
+    public static final String DRAFTER_TAG = "drafter";
+
+    private final MeterRegistry registry;
+    private final Timer step;
+    private final Timer idle;
+    private final Counter steps;
+    private final DistributionSummary batchSize;
+    private final Counter tokensCommitted;
+    private final Counter stepsDrafted;
+    private final Counter sequenceSteps;
+    private final Counter rollouts;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, Counter> proposed = new HashMap<>();
+    private final Map<String, Counter> accepted = new HashMap<>();
+
+    public VerifyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.step = Timer.builder(STEP).description("Wall time of one engine step: drafting in the verifier, "
+                + "the batched forward and acceptance").register(registry);
+        this.idle = Timer.builder(IDLE).description("Time the verifier waited for prompts with no work")
+                .register(registry);
+        this.steps = Counter.builder(STEPS).description("Engine steps").register(registry);
+        this.batchSize = DistributionSummary.builder(BATCH_SIZE).description("Sequences per engine step")
+                .register(registry);
+        this.tokensCommitted = Counter.builder(TOKENS_COMMITTED)
+                .description("Tokens committed over all sequences; its rate is tokens/s").register(registry);
+        this.stepsDrafted = Counter.builder(STEPS_DRAFTED).description("Sequence-steps that verified a draft")
+                .register(registry);
+        this.sequenceSteps = Counter.builder(SEQUENCE_STEPS).description("Sequence-steps in total")
+                .register(registry);
+        this.rollouts = Counter.builder(ROLLOUTS).description("Rollouts committed (transactions that went through)")
+                .register(registry);
+        Gauge.builder(ACTIVE_SEQUENCES, active, AtomicInteger::get).description("Sequences in the engine's batch")
+                .strongReference(true).register(registry);
+    }
+
+    /** One engine step that took {@code nanos} and gave {@code outcomes}; {@code activeAfter} sequences run on. */
+    void stepped(List<StepOutcome> outcomes, long nanos, int activeAfter) {
+        step.record(nanos, TimeUnit.NANOSECONDS);
+        steps.increment();
+        batchSize.record(outcomes.size());
+        sequenceSteps.increment(outcomes.size());
+        for (StepOutcome outcome : outcomes) {
+            tokensCommitted.increment(outcome.tokens().length);
+            if (outcome.drafter().isPresent() && outcome.proposed() > 0) {
+                String drafter = outcome.drafter().get();
+                stepsDrafted.increment();
+                perDrafter(proposed, DRAFT_PROPOSED, "Draft tokens verified", drafter).increment(outcome.proposed());
+                perDrafter(accepted, DRAFT_ACCEPTED, "Draft tokens accepted", drafter).increment(outcome.accepted());
+            }
+        }
+        active.set(activeAfter);
+    }
+
+    /** A wait of {@code nanos} for prompts while the engine had nothing to do. */
+    void idled(long nanos) {
+        idle.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A transaction with {@code count} rollouts committed. */
+    void rolloutsCommitted(int count) {
+        rollouts.increment(count);
+    }
+
+    /** The batch changed outside a step (requests handed over on a rebalance). */
+    void activeSequences(int count) {
+        active.set(count);
+    }
+
+    private Counter perDrafter(Map<String, Counter> counters, String name, String description, String drafter) {
+        return counters.computeIfAbsent(drafter, d -> Counter.builder(name).description(description)
+                .tag(DRAFTER_TAG, d).register(registry));
+    }
+}
