@@ -17,17 +17,22 @@ public final class BenchProgress {
     private int cell;
     private String label = "";
     private int expected = 1;
+    private boolean counting;
 
     public BenchProgress(PrintWriter err, int cells) {
         this.err = err;
         this.cells = cells;
     }
 
-    /** A new cell (or phase, such as the warm-up) begins, waiting for {@code sequences} sequences. */
+    /**
+     * A new cell begins ({@code counts}), or a phase outside the grid such as the warm-up, waiting for
+     * {@code sequences} sequences.
+     */
     public void begin(String what, int sequences, boolean counts) {
         if (counts) {
             cell++;
         }
+        counting = counts;
         label = what;
         expected = Math.max(1, sequences);
         show(0);
@@ -35,7 +40,8 @@ public final class BenchProgress {
 
     /** {@code done} of the current cell's sequences have finished. */
     public void show(int done) {
-        double overall = ((double) Math.max(0, cell - 1) + Math.min(1.0, (double) done / expected)) / cells;
+        double current = counting ? Math.min(1.0, (double) done / expected) : 0;
+        double overall = ((double) (counting ? cell - 1 : cell) + current) / cells;
         int filled = (int) Math.min(WIDTH, Math.round(overall * WIDTH));
         err.print(String.format(Locale.ROOT, "\r[%s%s] cell %d/%d  %-28s %d/%d seqs  %.0f s   ", "#".repeat(filled),
                 ".".repeat(WIDTH - filled), cell, cells, label, done, expected, (System.nanoTime() - started) / 1e9));

@@ -1,25 +1,22 @@
 package io.specstream.bench;
 
-import java.util.Arrays;
+import io.specstream.topology.cli.EnumFlag;
+
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.stream.Collectors;
 
 /**
  * Preset sizes of {@code specstream bench}; any flag given explicitly overrides its part.
  * <ul>
  * <li>{@code full}: every shipped prompt (64 GRPO groups of 4), 2 epochs, each request's own length limit (256),
- *     at 1, 8, 32 and 64 concurrent sequences — the figure we steer by (about a quarter of an hour on 2 cores).</li>
- * <li>{@code smoke}: 4 prompts, 2 epochs, at most 32 new tokens, at 1 and 8 — checks that everything runs and the
+ *     at 1, 8, 32 and 64 concurrent sequences — the figure we steer by (about 25 minutes on 2 cores).</li>
+ * <li>{@code smoke}: 2 prompts, 2 epochs, at most 32 new tokens, at 1 and 8 — checks that everything runs and the
  *     report is produced, in under 2 minutes; its numbers mean little.</li>
  * </ul>
  */
 public enum BenchSize {
     FULL(List.of(1, 8, 32, 64), 2, 0, OptionalInt.empty()),
-    SMOKE(List.of(1, 8), 2, 4, OptionalInt.of(32));
-
-    public static final String ALLOWED = Arrays.stream(values()).map(BenchSize::flagValue).collect(Collectors.joining(", "));
+    SMOKE(List.of(1, 8), 2, 2, OptionalInt.of(32));
 
     private final List<Integer> concurrencies;
     private final int epochs;
@@ -34,13 +31,11 @@ public enum BenchSize {
     }
 
     public static BenchSize parse(String flag, String value) {
-        return Arrays.stream(values()).filter(s -> s.flagValue().equals(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(flag + " '" + value + "' is not valid; allowed values: "
-                        + ALLOWED));
+        return EnumFlag.parse(flag, value, values());
     }
 
     public String flagValue() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumFlag.value(this);
     }
 
     public List<Integer> concurrencies() {

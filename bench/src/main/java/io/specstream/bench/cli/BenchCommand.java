@@ -4,6 +4,8 @@ import io.specstream.bench.BenchPlan;
 import io.specstream.bench.BenchSize;
 import io.specstream.bench.Benchmark;
 import io.specstream.bench.Sampling;
+import io.specstream.topology.cli.EnumFlag;
+import io.specstream.topology.cli.ModelDirOption;
 import io.specstream.verify.cli.RunMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "full",
-            description = "Preset: full (every shipped prompt, 2 epochs, concurrency 1,8,32,64) or smoke (4 prompts, "
+            description = "Preset: full (every shipped prompt, 2 epochs, concurrency 1,8,32,64) or smoke (2 prompts, "
                     + "32 tokens, concurrency 1,8; under 2 minutes) (default: ${DEFAULT-VALUE}).")
     String size;
 
@@ -105,28 +106,19 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchPlan plan() {
         try {
             BenchSize preset = BenchSize.parse("--size", size);
-            requireDirectory("--model-dir", modelDir);
-            draftDirs.forEach(dir -> requireDirectory("--draft-dirs", dir));
+            ModelDirOption.require(spec, "--model-dir", modelDir);
+            draftDirs.forEach(dir -> ModelDirOption.require(spec, "--draft-dirs", dir));
             if (!Files.isReadable(prompts)) {
                 throw new IllegalArgumentException("--prompts " + prompts + " is not a readable file");
             }
-            List<RunMode> runModes = new ArrayList<>();
-            for (String mode : modes) {
-                runModes.add(RunMode.parse(mode.trim()));
-            }
+            List<RunMode> runModes = modes.stream().map(m -> EnumFlag.parse("--modes", m, RunMode.values())).toList();
             List<Sampling> sampled = samplings.stream().map(s -> Sampling.parse("--samplings", s)).toList();
             return new BenchPlan(runModes, sampled, concurrencies != null ? concurrencies : preset.concurrencies(),
                     epochs != null ? epochs : preset.epochs(), prompts,
                     promptLimit != null ? promptLimit : preset.promptLimit(),
                     maxNewTokens != null ? OptionalInt.of(maxNewTokens) : preset.maxNewTokens(), modelDir, draftDirs, k, out, !noPin);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage().replace("--mode ", "--modes "));
-        }
-    }
-
-    private static void requireDirectory(String flag, Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(flag + " " + dir + " is not a readable model directory");
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

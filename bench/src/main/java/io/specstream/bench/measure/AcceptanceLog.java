@@ -6,13 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
- * The verifier's side of a run, read back from its acceptance events (one per sequence per verify step). The events
- * of one step share its wall time, batch size and timestamp, so grouping by those three recovers the steps: e.g.
- * two sequences stepped together, one verifying 4 draft-small tokens (3 accepted), one without a draft, give two
- * events with equal {@code (timestamp_ms, step_cost_micros, batch_size)} — one step, 1 of 2 sequence-steps drafted.
+ * The verifier's side of a run, read back from its acceptance events (one per sequence per verify step): e.g. two
+ * sequences stepped together, one verifying 4 draft-small tokens (3 accepted), one without a draft, give two events
+ * — 2 sequence-steps, 1 of them drafted, draft-small 3 of 4 accepted.
  */
 public final class AcceptanceLog {
 
@@ -31,31 +29,15 @@ public final class AcceptanceLog {
     /** The label of sequence-steps without a draft in {@link #drafterShareOverTime}. */
     public static final String NO_DRAFT = "no draft";
 
-    private record StepId(long timestampMs, long costMicros, int batch) {
-    }
-
     private final List<AcceptanceEvent> events;
     private final long startMs;
     private final long endMs;
-    private final Map<StepId, Long> stepCosts;
 
     /** The events of a run that began at {@code startMs} and ended at {@code endMs} (epoch milliseconds). */
     public AcceptanceLog(List<AcceptanceEvent> events, long startMs, long endMs) {
         this.events = List.copyOf(events);
         this.startMs = startMs;
         this.endMs = Math.max(endMs, startMs + 1);
-        this.stepCosts = this.events.stream().collect(Collectors.toMap(
-                e -> new StepId(e.getTimestampMs(), e.getStepCostMicros(), e.getBatchSize()),
-                AcceptanceEvent::getStepCostMicros, (a, b) -> a));
-    }
-
-    public int verifySteps() {
-        return stepCosts.size();
-    }
-
-    /** Seconds the verifier spent inside its steps (the device busy). */
-    public double stepSeconds() {
-        return stepCosts.values().stream().mapToLong(Long::longValue).sum() / 1e6;
     }
 
     public int sequenceSteps() {

@@ -5,9 +5,12 @@ import io.specstream.bench.CellKey;
 import java.util.Arrays;
 import java.util.List;
 
-/** What one cell measured: the trainer's view (makespan, completion times) and the verifier's (its events). */
+/**
+ * What one cell measured: the trainer's view (makespan, completion times), the verifier's acceptance events, and
+ * from its meters the steps it took and the seconds it spent inside them.
+ */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
-                         List<String> pinning) {
+                         long verifySteps, double stepSeconds, List<String> pinning) {
 
     public CellResult {
         sequences = List.copyOf(sequences);
@@ -42,6 +45,6 @@ public record CellResult(CellKey key, double makespanSeconds, List<SequenceResul
 
     /** Share of the makespan the verifier spent outside its steps (polling, publishing, committing, waiting). */
     public double verifierIdleShare() {
-        return makespanSeconds > 0 ? Math.max(0, 1 - steps.stepSeconds() / makespanSeconds) : 0;
+        return makespanSeconds > 0 ? Math.max(0, 1 - stepSeconds / makespanSeconds) : 0;
     }
 }

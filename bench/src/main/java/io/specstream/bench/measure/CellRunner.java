@@ -1,5 +1,8 @@
 package io.specstream.bench.measure;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.bench.BenchPlan;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Workload;
@@ -19,6 +22,7 @@ import io.specstream.verify.cli.Placement;
 import io.specstream.verify.cli.RunMode;
 import io.specstream.verify.cli.RunPipeline;
 import io.specstream.verify.cli.TrainerEndpoint;
+import io.specstream.verify.service.VerifyMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,17 +31,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * Runs one cell through {@link RunPipeline} — the pipeline {@code specstream run} starts — on topics of its own
- * (prefix {@code bench<N>-}) of a shared broker: per epoch, publishes every request at once as a trainer would and
+ * (prefix {@code bench<N>-}, 2 partitions) of a shared broker: per epoch, publishes every request at once as a trainer would and
  * reads the rollouts back read_committed, timing each from its epoch's publication; then stops the services (which
  * flushes their producers) and reads every acceptance event of the cell.
  */
 public final class CellRunner {
 
     private static final Duration POLL = Duration.ofMillis(50);
+    /** One verify and one draft instance per cell: more partitions would only lengthen each cell's set-up. */
+    private static final int PARTITIONS = 2;
     private static final Duration READ_BACK = Duration.ofMinutes(2);
     /**
      * A cell whose next rollout is this late has stopped (e.g. its requests went to dead-letters): fail with a reason
@@ -70,12 +77,14 @@ public final class CellRunner {
                 ModelFreeDrafters.create("model-free", ModelFreeDrafters.all()), Placement.VERIFY);
         RunPipeline.Shape shape = new RunPipeline.Shape(key.concurrency(), verifyCore, draftCore);
         List<SequenceResult> sequences = new ArrayList<>();
+        MeterRegistry meters = new SimpleMeterRegistry();
         List<String> pinning;
         long startMs;
         long endMs;
         long started;
         long ended;
-        try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, settings, catalogue);
+        try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, meters, settings,
+                catalogue);
              TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
             startMs = System.currentTimeMillis();
             started = System.nanoTime();
@@ -111,12 +120,13 @@ public final class CellRunner {
                         catalogue.name(Topics.ACCEPTANCE), new ByteArrayDeserializer(),
                         Topics.ACCEPTANCE.valueSerde(registry).deserializer(), READ_BACK)
                 .stream().map(ConsumerRecord::value).toList();
+        Timer steps = meters.get(VerifyMetrics.STEP).timer();
         return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(events, startMs, endMs),
-                pinning);
+                steps.count(), steps.totalTime(TimeUnit.SECONDS), pinning);
     }
 
     private TopicCatalogue freshTopics() {
-        TopicCatalogue catalogue = new TopicCatalogue("bench" + (cells++) + "-", TopicCatalogue.DEFAULT_PARTITIONS);
+        TopicCatalogue catalogue = new TopicCatalogue("bench" + (cells++) + "-", PARTITIONS);
         try (Admin admin = Admin.create(settings.admin())) {
             new TopicBootstrap(admin, catalogue).ensureTopics();
         }

@@ -22,14 +22,8 @@ class AcceptanceLogTest {
     private final AcceptanceLog log = new AcceptanceLog(EVENTS, 1_000, 2_000);
 
     @Test
-    void eventsSharingTimestampCostAndBatchAreOneVerifyStep() {
-        assertEquals(2, log.verifySteps());
-        assertEquals(0.008, log.stepSeconds(), 1e-12);
-        assertEquals(4, log.sequenceSteps());
-    }
-
-    @Test
     void theDraftedShareCountsSequenceStepsThatVerifiedADraft() {
+        assertEquals(4, log.sequenceSteps());
         assertEquals(0.75, log.draftedShare(), 1e-12);
     }
 

@@ -1,8 +1,6 @@
 package io.specstream.verify.cli;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import io.specstream.topology.cli.EnumFlag;
 
 /**
  * Where Fastest-of-N runs the model-free drafters: inside the verifier, which already holds every sequence's tokens,
@@ -12,18 +10,11 @@ import java.util.stream.Collectors;
 public enum Placement {
     VERIFY, DRAFT;
 
-    public static final String ALLOWED = Arrays.stream(values()).map(Placement::flagValue).collect(Collectors.joining(", "));
-
     public static Placement parse(String flag, String value) {
-        for (Placement placement : values()) {
-            if (placement.flagValue().equals(value)) {
-                return placement;
-            }
-        }
-        throw new IllegalArgumentException(flag + " '" + value + "' is not valid; allowed values: " + ALLOWED);
+        return EnumFlag.parse(flag, value, values());
     }
 
     public String flagValue() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumFlag.value(this);
     }
 }

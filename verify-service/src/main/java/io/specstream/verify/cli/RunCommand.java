@@ -9,6 +9,10 @@ import io.specstream.topology.embedded.EmbeddedKafkaSettings;
 import io.specstream.topology.embedded.EmbeddedStack;
 import io.specstream.topology.json.JsonRecordCodec;
 import io.specstream.topology.cli.DecodingOptions;
+import io.specstream.topology.cli.OpenedResources;
+import io.specstream.topology.metrics.MetricsOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,6 +88,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DecodingOptions decoding;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Spec
     CommandSpec spec;
 
@@ -115,9 +122,12 @@ public final class RunCommand implements Callable<Integer> {
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;
-            try (RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, RunPipeline.Shape.unpinned(),
-                    settings, catalogue);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (OpenedResources endpoint = new OpenedResources();
+                 RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, RunPipeline.Shape.unpinned(),
+                         registry, settings, catalogue);
                  TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
+                metrics.startEndpoint(registry).ifPresent(endpoint::keep);
                 started = System.nanoTime();
                 rollouts = exchange(trainer, file, pipeline, tally, started);
             }

@@ -1,5 +1,6 @@
 package io.specstream.verify.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.specstream.draft.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.service.DraftLoop;
@@ -78,11 +79,12 @@ public final class RunPipeline implements AutoCloseable {
     private RunPipeline() {
     }
 
+    /** Starts the services of {@code mode}; every loop's and the selector's meters go to {@code metrics}. */
     public static RunPipeline start(RunMode mode, Models models, ModelFree modelFree, Shape shape,
-                                    ClientSettings settings, TopicCatalogue catalogue) {
+                                    MeterRegistry metrics, ClientSettings settings, TopicCatalogue catalogue) {
         RunPipeline pipeline = new RunPipeline();
         try {
-            pipeline.launch(mode, models, modelFree, shape, settings, catalogue);
+            pipeline.launch(mode, models, modelFree, shape, metrics, settings, catalogue);
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
@@ -90,8 +92,8 @@ public final class RunPipeline implements AutoCloseable {
         return pipeline;
     }
 
-    private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, ClientSettings settings,
-                        TopicCatalogue catalogue) {
+    private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, MeterRegistry metrics,
+                        ClientSettings settings, TopicCatalogue catalogue) {
         InferenceOptions inference = InferenceOptions.cpu(models.threads());
         ModelDirectory target = ModelDirectory.open(models.targetDir());
         int k = models.k();
@@ -115,16 +117,16 @@ public final class RunPipeline implements AutoCloseable {
                 } else {
                     drafting = VerifierDrafting.fastest(modelFree.drafters(), k);
                 }
-                keep(new SelectorService(settings, catalogue, SelectorConfig.defaults())).start();
+                keep(new SelectorService(settings, catalogue, SelectorConfig.defaults(), metrics)).start();
             }
         }
         if (!draftService.isEmpty()) {
             // the draft service encodes prompts with the target's tokenizer, exactly as the verifier does
             loops.add(keep(BackgroundLoop.start(pinned(new DraftLoop(draftService, encoder(target), settings,
-                    catalogue, "draft-service"), "draft-loop", shape.draftCore()), "draft-loop")));
+                    catalogue, "draft-service", metrics), "draft-loop", shape.draftCore()), "draft-loop")));
         }
         VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, "verify-service",
-                "verify-service-run", drafting);
+                "verify-service-run", drafting, metrics);
         loops.add(0, keep(BackgroundLoop.start(pinned(verify, "verify-loop", shape.verifyCore()), "verify-loop")));
     }
 

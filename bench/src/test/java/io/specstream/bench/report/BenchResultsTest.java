@@ -1,0 +1,60 @@
+package io.specstream.bench.report;
+
+import io.specstream.bench.BenchPlan;
+import io.specstream.bench.CellKey;
+import io.specstream.bench.Sampling;
+import io.specstream.bench.measure.AcceptanceLog;
+import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.SequenceResult;
+import io.specstream.verify.cli.RunMode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchResultsTest {
+
+    private static final BenchPlan PLAN = new BenchPlan(List.of(RunMode.PLAIN, RunMode.COUPLED, RunMode.FASTEST),
+            List.of(Sampling.GREEDY), List.of(8), 1, Path.of("prompts.jsonl"), 0, OptionalInt.empty(),
+            Path.of("target"), List.of(Path.of("draft")), 4, Path.of("out"), true);
+    private static final CellKey PLAIN = new CellKey(RunMode.PLAIN, Sampling.GREEDY, 8);
+
+    /** Plain: 2 sequences of 3 tokens in 2 s; coupled the same in 1 s; fastest in 1.5 s with one sequence changed. */
+    private final BenchResults results = new BenchResults(PLAN, List.of(
+            cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+            cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+            cell(RunMode.FASTEST, 1.5, List.of(1, 2, 3), List.of(4, 5, 7))),
+            Map.of(PLAIN, 1.6), List.of(), 10);
+
+    @Test
+    void aSpeedupIsTheThroughputRatioToTheSameSamplingAndConcurrencyInTheBaseMode() {
+        CellKey fastest = PLAIN.inMode(RunMode.FASTEST);
+
+        assertEquals(2.0 / 1.5, results.speedup(fastest, RunMode.PLAIN).getAsDouble(), 1e-12);
+        assertEquals(1.0 / 1.5, results.speedup(fastest, RunMode.COUPLED).getAsDouble(), 1e-12);
+        assertTrue(results.speedup(fastest, RunMode.DECOUPLED).isEmpty(), "decoupled did not run");
+    }
+
+    @Test
+    void sequencesWhoseTokensDifferFromPlainAreCounted() {
+        assertEquals(0, results.differingFromPlain(PLAIN.inMode(RunMode.COUPLED)));
+        assertEquals(1, results.differingFromPlain(PLAIN.inMode(RunMode.FASTEST)));
+    }
+
+    @Test
+    void theKafkaOverheadIsPipelinePlainOverInProcessPlainMinusOne() {
+        assertEquals(2.0 / 1.6 - 1, results.kafkaOverhead(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertTrue(results.kafkaOverhead(Sampling.T1, 8).isEmpty());
+    }
+
+    private static CellResult cell(RunMode mode, double seconds, List<Integer> first, List<Integer> second) {
+        return new CellResult(PLAIN.inMode(mode), seconds, List.of(new SequenceResult("r#0", 0, first, seconds / 2),
+                new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(List.of(), 0, 1), 1, seconds / 2,
+                List.of());
+    }
+}
