@@ -116,6 +116,11 @@ public final class VerifyEngine implements AutoCloseable {
         return joined;
     }
 
+    /** How many sequences are in the batch now (no copy of their keys). */
+    public int activeCount() {
+        return active.size();
+    }
+
     /** Sequences in the batch now, in admission order. */
     public List<SequenceKey> activeKeys() {
         return List.copyOf(active.keySet());

@@ -9,7 +9,6 @@ import io.specstream.bench.Workload;
 import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.Rollout;
-import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.admin.SchemaBootstrap;
@@ -89,28 +88,7 @@ public final class CellRunner {
             startMs = System.currentTimeMillis();
             started = System.nanoTime();
             for (int epoch = 0; epoch < workload.epochs().size(); epoch++) {
-                List<RolloutRequest> requests = workload.epochs().get(epoch);
-                long published = System.nanoTime();
-                trainer.publish(requests);
-                int expected = sequences.size() + workload.sequencesPerEpoch();
-                long lastArrival = published;
-                while (sequences.size() < expected) {
-                    List<Rollout> arrived = trainer.poll(POLL);
-                    long now = System.nanoTime();
-                    for (Rollout rollout : arrived) {
-                        sequences.add(new SequenceResult(rollout.getRequestId() + "#" + rollout.getSampleIndex(), epoch,
-                                rollout.getResponseTokenIds(), (now - published) / 1e9));
-                        lastArrival = now;
-                    }
-                    progress.accept(sequences.size());
-                    pipeline.failure().ifPresent(failure -> {
-                        throw failure;
-                    });
-                    if (now - lastArrival > STALLED.toNanos()) {
-                        throw new IllegalStateException(key + ": no rollout for " + STALLED + " with " + sequences.size()
-                                + " of " + expected + " sequences in; look in topic " + catalogue.name(Topics.DEAD_LETTERS));
-                    }
-                }
+                rollOut(key, epoch, workload, pipeline, trainer, catalogue, sequences, progress);
             }
             ended = System.nanoTime();
             endMs = System.currentTimeMillis();
@@ -123,6 +101,32 @@ public final class CellRunner {
         Timer steps = meters.get(VerifyMetrics.STEP).timer();
         return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(events, startMs, endMs),
                 steps.count(), steps.totalTime(TimeUnit.SECONDS), pinning);
+    }
+
+    /** Publishes epoch {@code epoch} at once and adds its sequences to {@code sequences} as their rollouts arrive. */
+    private static void rollOut(CellKey key, int epoch, Workload workload, RunPipeline pipeline, TrainerEndpoint trainer,
+                                TopicCatalogue catalogue, List<SequenceResult> sequences, IntConsumer progress) {
+        long published = System.nanoTime();
+        trainer.publish(workload.epochs().get(epoch));
+        int expected = sequences.size() + workload.sequencesPerEpoch();
+        long lastArrival = published;
+        while (sequences.size() < expected) {
+            List<Rollout> arrived = trainer.poll(POLL);
+            long now = System.nanoTime();
+            for (Rollout rollout : arrived) {
+                sequences.add(new SequenceResult(rollout.getRequestId() + "#" + rollout.getSampleIndex(), epoch,
+                        rollout.getResponseTokenIds(), (now - published) / 1e9));
+                lastArrival = now;
+            }
+            progress.accept(sequences.size());
+            pipeline.failure().ifPresent(failure -> {
+                throw failure;
+            });
+            if (now - lastArrival > STALLED.toNanos()) {
+                throw new IllegalStateException(key + ": no rollout for " + STALLED + " with " + sequences.size()
+                        + " of " + expected + " sequences in; look in topic " + catalogue.name(Topics.DEAD_LETTERS));
+            }
+        }
     }
 
     private TopicCatalogue freshTopics() {

@@ -268,7 +268,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         sources.stepped(outcomes);
         long nanos = System.nanoTime() - started;
         long micros = nanos / 1_000;
-        metrics.stepped(outcomes, nanos, engine.activeKeys().size());
+        metrics.stepped(outcomes, nanos, engine.activeCount());
         FirstToken first = new FirstToken(startedMs, clock.millis());
         for (StepOutcome outcome : outcomes) {
             firstTokens.putIfAbsent(outcome.key(), first);
@@ -368,7 +368,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
         }
         partitions.forEach(offsets::forget);
-        metrics.activeSequences(engine.activeKeys().size());
+        metrics.activeSequences(engine.activeCount());
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
