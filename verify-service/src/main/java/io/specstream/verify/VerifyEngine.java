@@ -4,6 +4,7 @@ import io.specstream.draft.DraftTail;
 import io.specstream.draft.SequenceKey;
 import io.specstream.inference.decode.BatchedDecoder;
 import io.specstream.inference.decode.PrefilledGroup;
+import io.specstream.inference.decode.SequenceId;
 import io.specstream.inference.model.ModelConfig;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
@@ -12,6 +13,7 @@ import io.specstream.inference.text.TextTokenizer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -44,7 +46,7 @@ public final class VerifyEngine implements AutoCloseable {
     private final VerifyStep verifyStep;
     private final TokenSampler sampler = new TokenSampler();
     private final List<AutoCloseable> owned = new ArrayList<>();
-    private final Deque<RolloutSpec> waiting = new ArrayDeque<>();
+    private final Deque<Queued> waiting = new ArrayDeque<>();
     private final Map<SequenceKey, VerifySequence> active = new LinkedHashMap<>();
     private final Map<SequenceKey, StepOutcome> admissions = new LinkedHashMap<>();
     private final List<CompletedRollout> finished = new ArrayList<>();
@@ -81,12 +83,41 @@ public final class VerifyEngine implements AutoCloseable {
 
     /** Queues a request; refuses one that cannot run on this model or can never fit the batch. */
     public void submit(RolloutSpec spec) {
+        submit(spec, Map.of());
+    }
+
+    /**
+     * Queues a request whose samples {@code resumed} (by sample index) had committed a prefix elsewhere: those
+     * samples continue after it, the others start at the prompt. Refuses a prefix that could not have come from
+     * this request on this model (ids outside the vocabulary, longer than max new tokens or the context).
+     */
+    public void submit(RolloutSpec spec, Map<Integer, CommittedPrefix> resumed) {
         spec.checkAgainst(model);
         if (spec.samples() > config.maxBatchSequences()) {
             throw new IllegalArgumentException("request " + spec.requestId() + ": n samples=" + spec.samples()
                     + " exceeds " + VerifyConfig.MAX_BATCH_SEQUENCES + "=" + config.maxBatchSequences());
         }
-        waiting.add(spec);
+        resumed.forEach((sample, prefix) -> checkPrefix(spec, sample, prefix));
+        waiting.add(new Queued(spec, Map.copyOf(resumed)));
+    }
+
+    private void checkPrefix(RolloutSpec spec, int sample, CommittedPrefix prefix) {
+        String what = "request " + spec.requestId() + " sample " + sample + ": a resumed prefix of " + prefix.length()
+                + " tokens";
+        if (sample < 0 || sample >= spec.samples()) {
+            throw new IllegalArgumentException(what + " names a sample outside [0, " + spec.samples() + ")");
+        }
+        if (prefix.length() >= spec.maxNewTokens()
+                || spec.promptIds().length + prefix.length() >= model.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException(what + " leaves no room for another token (max new tokens "
+                    + spec.maxNewTokens() + ", max_position_embeddings " + model.maxPositionEmbeddings() + ")");
+        }
+        for (int token : prefix.tokens()) {
+            if (token < 0 || token >= model.vocabSize()) {
+                throw new IllegalArgumentException(what + " holds token id " + token + ", outside the vocabulary [0, "
+                        + model.vocabSize() + ")");
+            }
+        }
     }
 
     /**
@@ -95,25 +126,60 @@ public final class VerifyEngine implements AutoCloseable {
      */
     public List<SequenceKey> admit() {
         List<SequenceKey> joined = new ArrayList<>();
-        while (!waiting.isEmpty() && active.size() + waiting.peek().samples() <= config.maxBatchSequences()) {
-            RolloutSpec spec = waiting.poll();
-            PrefilledGroup group = decoder.addGroup(spec.promptIds(), spec.samples());
-            for (int s = 0; s < spec.samples(); s++) {
-                SequenceKey key = new SequenceKey(spec.requestId(), s);
-                VerifySequence sequence = new VerifySequence(key, group.sequences().get(s), spec,
-                        new StopRule(model, spec, tokenizer::decode));
-                Optional<FinishReason> finish = sequence.commit(
-                        sampler.sample(group.lastLogits(), spec.sampling(), sequence.noiseAt(0)));
-                admissions.put(key, new StepOutcome(key, 0, sequence.committed(), Optional.empty(), 0, 0, finish));
-                if (finish.isPresent()) {
-                    complete(sequence);
-                } else {
-                    active.put(key, sequence);
-                    joined.add(key);
+        while (!waiting.isEmpty() && active.size() + waiting.peek().spec().samples() <= config.maxBatchSequences()) {
+            Queued queued = waiting.poll();
+            RolloutSpec spec = queued.spec();
+            if (queued.resumed().isEmpty()) {
+                // the prompt is computed once and forked to every sample
+                PrefilledGroup group = decoder.addGroup(spec.promptIds(), spec.samples());
+                for (int s = 0; s < spec.samples(); s++) {
+                    join(spec, s, group.sequences().get(s), group.lastLogits(), CommittedPrefix.EMPTY, joined);
+                }
+            } else {
+                // each sample's own prefix follows the prompt, so each is computed on its own
+                for (int s = 0; s < spec.samples(); s++) {
+                    CommittedPrefix prefix = queued.resumed().getOrDefault(s, CommittedPrefix.EMPTY);
+                    PrefilledGroup alone = decoder.addGroup(concat(spec.promptIds(), prefix.tokens()), 1);
+                    join(spec, s, alone.sequences().get(0), alone.lastLogits(), prefix, joined);
                 }
             }
         }
         return joined;
+    }
+
+    /** Recommits {@code prefix}, then draws the next token from {@code lastLogits}: the sample's first outcome. */
+    private void join(RolloutSpec spec, int sample, SequenceId id, float[] lastLogits, CommittedPrefix prefix,
+                      List<SequenceKey> joined) {
+        SequenceKey key = new SequenceKey(spec.requestId(), sample);
+        VerifySequence sequence = new VerifySequence(key, id, spec, new StopRule(model, spec, tokenizer::decode));
+        Optional<FinishReason> finish = Optional.empty();
+        for (int i = 0; i < prefix.length() && finish.isEmpty(); i++) {
+            finish = sequence.commit(prefix.at(i));
+        }
+        int start = sequence.committedLength();
+        if (finish.isEmpty()) {
+            finish = sequence.commit(sampler.sample(lastLogits, spec.sampling(), sequence.noiseAt(start)));
+        }
+        int[] committed = sequence.committed();
+        admissions.put(key, new StepOutcome(key, start, Arrays.copyOfRange(committed, start, committed.length),
+                Optional.empty(), 0, 0, finish));
+        if (finish.isPresent()) {
+            complete(sequence);
+        } else {
+            active.put(key, sequence);
+            joined.add(key);
+        }
+    }
+
+    private static int[] concat(int[] first, int[] second) {
+        int[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
+    }
+
+    /** The committed prefix of a sequence in the batch, if it is there. */
+    public Optional<CommittedPrefix> progress(SequenceKey key) {
+        return Optional.ofNullable(active.get(key)).map(VerifySequence::prefix);
     }
 
     /** How many sequences are in the batch now (no copy of their keys). */
@@ -168,7 +234,7 @@ public final class VerifyEngine implements AutoCloseable {
      * rows freed. Used when another instance takes the request over (a rebalance); true when anything was dropped.
      */
     public boolean cancel(String requestId) {
-        boolean dropped = waiting.removeIf(spec -> spec.requestId().equals(requestId));
+        boolean dropped = waiting.removeIf(queued -> queued.spec().requestId().equals(requestId));
         for (Iterator<VerifySequence> it = active.values().iterator(); it.hasNext(); ) {
             VerifySequence sequence = it.next();
             if (sequence.key().requestId().equals(requestId)) {
@@ -199,6 +265,10 @@ public final class VerifyEngine implements AutoCloseable {
                 throw new IllegalStateException("cannot close " + resource + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A submitted request waiting for room, with the prefixes its samples resume from. */
+    private record Queued(RolloutSpec spec, Map<Integer, CommittedPrefix> resumed) {
     }
 
     private void complete(VerifySequence sequence) {

@@ -70,6 +70,12 @@ public final class VerifySequence {
         return Arrays.copyOf(response, length);
     }
 
+    /** The committed response with its log-probs, as a snapshot records it. */
+    public CommittedPrefix prefix() {
+        return new CommittedPrefix(committed(), Arrays.copyOf(rawLogProbs, length),
+                Arrays.copyOf(samplingLogProbs, length));
+    }
+
     /** Committed response tokens without copying; valid entries are {@code [0, committedLength())}. */
     int[] committedView() {
         return response;

@@ -9,6 +9,8 @@ import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.RolloutTimings;
 import io.specstream.schemas.avro.SequenceSnapshot;
+import io.specstream.draft.SequenceKey;
+import io.specstream.verify.CommittedPrefix;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.StepOutcome;
 
@@ -19,7 +21,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * The Avro records the verifier writes, built from the engine's values: a {@link CommitUpdate} and an
- * {@link AcceptanceEvent} per step outcome, a {@link Rollout} and a final {@link SequenceSnapshot} per completion.
+ * {@link AcceptanceEvent} per step outcome, a {@link Rollout} and a final {@link SequenceSnapshot} per completion,
+ * progress snapshots of running sequences.
  */
 final class OutputRecords {
 
@@ -94,18 +97,33 @@ final class OutputRecords {
                 .build();
     }
 
-    SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request) {
+    /** The final snapshot of {@code done}, read at {@code promptOffset}: its rollout is out, nothing to resume. */
+    SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request, long promptOffset) {
+        return snapshot(done.key(), request, done.promptIds(),
+                new CommittedPrefix(done.responseIds(), done.rawLogProbs(), done.samplingLogProbs()), true,
+                promptOffset);
+    }
+
+    /** A running sequence's committed state: where a verifier taking it over resumes, and a drafter restarts. */
+    SequenceSnapshot progressSnapshot(SequenceKey key, RolloutRequest request, int[] promptIds, CommittedPrefix prefix,
+                                      long promptOffset) {
+        return snapshot(key, request, promptIds, prefix, false, promptOffset);
+    }
+
+    private SequenceSnapshot snapshot(SequenceKey key, RolloutRequest request, int[] promptIds, CommittedPrefix prefix,
+                                      boolean finished, long promptOffset) {
         return SequenceSnapshot.newBuilder()
-                .setRequestId(done.requestId())
-                .setSampleIndex(done.sampleIndex())
+                .setRequestId(key.requestId())
+                .setSampleIndex(key.sampleIndex())
                 .setRequest(request)
-                .setPromptTokenIds(ints(done.promptIds()))
-                .setCommittedTokenIds(ints(done.responseIds()))
-                .setLogprobs(floats(done.rawLogProbs()))
-                .setScaledLogprobs(floats(done.samplingLogProbs()))
-                .setFinished(true)
+                .setPromptTokenIds(ints(promptIds))
+                .setCommittedTokenIds(ints(prefix.tokens()))
+                .setLogprobs(floats(prefix.rawLogProbs()))
+                .setScaledLogprobs(floats(prefix.samplingLogProbs()))
+                .setFinished(finished)
                 .setEpoch(0)
                 .setUpdatedAtMs(clock.millis())
+                .setPromptOffset(promptOffset)
                 .build();
     }
 

@@ -20,7 +20,10 @@ import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.deadletter.DeadLetterPublisher;
 import io.specstream.topology.deadletter.RecordDecoder;
 import io.specstream.topology.metrics.KafkaClientMeters;
+import io.specstream.topology.client.TopicSnapshot;
+import io.specstream.verify.CommittedPrefix;
 import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.service.RestoredRequests.RestoredRequest;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
 import io.specstream.verify.VerifyEngine;
@@ -54,8 +57,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,9 +79,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * SequenceSnapshot, with the prompt offsets that became committable, in one transaction (invariant 5). Holding a
  * GRPO group until it is whole costs nothing a trainer would use (advantages need the whole group) and keeps a
  * rebalance simple: when a prompts partition is revoked, its unfinished requests are dropped here, none of their
- * rollouts is out and their offsets are uncommitted, so the new owner redoes them from the prompt and, decoding
- * being deterministic, emits exactly what this instance would have. Bad records and impossible requests become dead
+ * rollouts is out and their offsets are uncommitted, so the new owner reads them again and, decoding being
+ * deterministic, emits exactly what this instance would have. Bad records and impossible requests become dead
  * letters.
+ *
+ * <p>The {@code sequences} topic makes a takeover cheap and exact ({@link RestoredRequests}): every sequence's
+ * snapshot goes out when it is admitted and every {@value #SNAPSHOT_EVERY} committed tokens (plain producer: any
+ * committed prefix is the truth), its final one with its rollout. An instance taking a partition over reads that
+ * partition's snapshots before its first prompt record: a request whose final snapshots are there was rolled out
+ * already (its offset waited for an earlier request) and is skipped; a running one resumes after its samples'
+ * committed prefixes. Final snapshots are tombstoned once the committed offset has passed their prompt
+ * ({@link FinishedSnapshots}).
  *
  * <p>Every step, wait, commit and drafter's acceptance is measured in {@link VerifyMetrics}, and the clients' own
  * metrics (consumer lag among them) are bound to the same registry while {@link #run()} runs.
@@ -89,6 +102,13 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    /**
+     * Committed tokens between two progress snapshots of a sequence. A takeover decodes at most this many tokens
+     * again per sequence; a snapshot costs a record holding the whole prefix, so shorter means more bytes
+     * (a 256-token response writes 8 snapshots of 12 bytes per token, about 12 KB in all).
+     */
+    static final int SNAPSHOT_EVERY = 32;
+    private static final Duration RESTORE_DEADLINE = Duration.ofMinutes(2);
 
     private final VerifyEngine engine;
     private final RequestSpecs specs;
@@ -99,6 +119,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final OutputRecords records = new OutputRecords(clock);
     private final PromptOffsets offsets = new PromptOffsets();
+    private final RestoredRequests restored = new RestoredRequests();
+    private final FinishedSnapshots finishedSnapshots = new FinishedSnapshots();
+    private final Set<Integer> toRestore = new HashSet<>();
     private final Map<String, AdmittedRequest> admitted = new HashMap<>();
     private final Map<String, List<CompletedRollout>> held = new HashMap<>();
     private final List<List<CompletedRollout>> unsent = new ArrayList<>();
@@ -149,7 +172,10 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         Map<String, Object> promptsConfig = settings.consumer(groupId, true);
         // only partitions that move are revoked, so a joining instance does not cost the others their running work
         promptsConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        Map<String, Object> restoreConfig = settings.consumer(groupId, true);
+        restoreConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> draftConsumer = new KafkaConsumer<>(settings.consumer(groupId + "-drafts", false));
+             KafkaConsumer<byte[], byte[]> restoreConsumer = new KafkaConsumer<>(restoreConfig);
              KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(promptsConfig);
              KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(settings.producer());
              KafkaProducer<byte[], byte[]> completions = new KafkaProducer<>(transactional);
@@ -159,11 +185,14 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             if (!open) {
                 return;
             }
-            Io io = new Io(registry, plain, completions, prompts);
+            Io io = new Io(registry, plain, completions, prompts, restoreConsumer);
             completions.initTransactions();
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new Rebalance(io, draftConsumer));
             while (open) {
                 for (ConsumerRecord<byte[], byte[]> record : pollPrompts(prompts)) {
+                    if (toRestore.remove(record.partition())) {
+                        restore(io, record.partition(), record.offset());
+                    }
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
                             () -> offsets.received(partitionOf(record), record.offset(), 0));
                 }
@@ -225,12 +254,18 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
 
     private void submit(Io io, ConsumerRecord<byte[], byte[]> record, RolloutRequest request) {
         TopicPartition partition = partitionOf(record);
+        Optional<RestoredRequest> known = restored.take(record.partition(), record.offset(), request.getRequestId());
+        if (known.filter(RestoredRequest::finished).isPresent()) {
+            metrics.alreadyFinished();
+            offsets.received(partition, record.offset(), 0);
+            return;
+        }
         try {
             if (admitted.containsKey(request.getRequestId())) {
                 throw new IllegalArgumentException("request " + request.getRequestId() + " is already running");
             }
             RolloutSpec spec = specs.toSpec(request);
-            engine.submit(spec);
+            submitResuming(spec, known.map(RestoredRequest::prefixes).orElse(Map.of()));
             specsById.put(spec.requestId(), spec);
             admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), clock.millis()));
             for (int s = 0; s < spec.samples(); s++) {
@@ -241,6 +276,52 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             io.deadLetters.publish(record, e.getMessage(), e);
             offsets.received(partition, record.offset(), 0);
         }
+    }
+
+    /** Submits {@code spec} resuming its samples' {@code prefixes}; a prefix the engine refuses is decoded again. */
+    private void submitResuming(RolloutSpec spec, Map<Integer, CommittedPrefix> prefixes) {
+        if (!prefixes.isEmpty()) {
+            try {
+                engine.submit(spec, prefixes);
+                metrics.restored(prefixes.size(), prefixes.values().stream().mapToInt(CommittedPrefix::length).sum());
+                return;
+            } catch (IllegalArgumentException e) {
+                LOG.warn("request {}: its snapshots cannot be resumed, decoding it from the prompt: {}",
+                        spec.requestId(), e.getMessage());
+            }
+        }
+        engine.submit(spec);
+    }
+
+    /**
+     * Reads the snapshots of the {@code sequences} partition numbered {@code partition}, just taken over, before its
+     * first prompt record ({@code firstOffset}, the committed position) is submitted — late enough that the
+     * committed offset is stable, so every transaction it depends on is settled; tombstones the snapshots the
+     * committed position has passed.
+     */
+    private void restore(Io io, int partition, long firstOffset) {
+        TopicPartition changelog = new TopicPartition(io.sequencesTopic, partition);
+        for (ConsumerRecord<byte[], byte[]> record
+                : TopicSnapshot.readToEnd(io.restoreConsumer, List.of(changelog), RESTORE_DEADLINE)) {
+            if (record.value() != null) {
+                io.snapshotRecords.decode(record).ifPresent(snapshot -> restored.add(partition, snapshot));
+            }
+        }
+        tombstone(io, partition, restored.passed(partition, firstOffset));
+    }
+
+    private void tombstone(Io io, int partition, List<SequenceKey> keys) {
+        for (SequenceKey key : keys) {
+            io.plain.send(new ProducerRecord<>(io.sequencesTopic, partition, keyOf(key.toString()), null));
+        }
+    }
+
+    private void snapshot(Io io, SequenceKey key, CommittedPrefix prefix) {
+        AdmittedRequest request = admitted.get(key.requestId());
+        RolloutSpec spec = specsById.get(key.requestId());
+        io.plain.send(new ProducerRecord<>(io.sequencesTopic, request.partition().partition(), keyOf(key.toString()),
+                io.snapshots.serialize(io.sequencesTopic, records.progressSnapshot(key, request.request(),
+                        spec.promptIds(), prefix, request.offset()))));
     }
 
     private void keep(Io io, ConsumerRecord<byte[], byte[]> record, DraftChunk chunk) {
@@ -262,7 +343,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private void step(Io io) {
         long startedMs = clock.millis();
         long started = System.nanoTime();
-        sources.admitted(engine.admit(), specsById);
+        List<SequenceKey> joined = engine.admit();
+        sources.admitted(joined, specsById);
         sources.propose(engine.activeKeys());
         List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
         sources.stepped(outcomes);
@@ -270,7 +352,12 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         long micros = nanos / 1_000;
         metrics.stepped(outcomes, nanos, engine.activeCount());
         FirstToken first = new FirstToken(startedMs, clock.millis());
+        Set<SequenceKey> snapshotDue = new LinkedHashSet<>(joined);
         for (StepOutcome outcome : outcomes) {
+            int end = outcome.startPosition() + outcome.tokens().length;
+            if (!outcome.finished() && end / SNAPSHOT_EVERY > outcome.startPosition() / SNAPSHOT_EVERY) {
+                snapshotDue.add(outcome.key());
+            }
             firstTokens.putIfAbsent(outcome.key(), first);
             byte[] key = keyOf(outcome.key().requestId());
             io.plain.send(new ProducerRecord<>(io.commitsTopic, key,
@@ -279,6 +366,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             io.plain.send(new ProducerRecord<>(io.acceptanceTopic, key, io.acceptance.serialize(io.acceptanceTopic,
                     records.acceptance(outcome, outcomes.size(), micros, spec.samples(),
                             drafter -> sources.costMicros(outcome.key(), drafter)))));
+        }
+        for (SequenceKey key : snapshotDue) {
+            engine.progress(key).ifPresent(prefix -> snapshot(io, key, prefix));
         }
     }
 
@@ -306,6 +396,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             return;
         }
         try {
+            if (!unsent.isEmpty()) {
+                // progress snapshots go out on the plain producer: one still in flight must not land after a final
+                // snapshot of the same sequence, or compaction would keep it and a takeover would redo the sequence
+                io.plain.flush();
+            }
             io.completions.beginTransaction();
             for (List<CompletedRollout> group : unsent) {
                 send(io, group);
@@ -325,6 +420,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         metrics.rolloutsCommitted(unsent.stream().mapToInt(List::size).sum());
         for (List<CompletedRollout> group : unsent) {
             String requestId = group.get(0).requestId();
+            AdmittedRequest request = admitted.get(requestId);
+            finishedSnapshots.committed(request.partition(), request.offset(),
+                    group.stream().map(CompletedRollout::key).toList());
             admitted.remove(requestId);
             specsById.remove(requestId);
             sources.dropRequest(requestId);
@@ -332,6 +430,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         }
         unsent.clear();
         offsets.committed(positions);
+        finishedSnapshots.passed(positions).forEach((partition, keys) -> tombstone(io, partition.partition(), keys));
     }
 
     private void send(Io io, List<CompletedRollout> group) {
@@ -341,8 +440,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             io.completions.send(new ProducerRecord<>(io.rolloutsTopic, key,
                     io.rollouts.serialize(io.rolloutsTopic, records.rollout(rollout, request.request(),
                             request.receivedAtMs(), firstTokens.get(rollout.key())))));
-            io.completions.send(new ProducerRecord<>(io.sequencesTopic, key,
-                    io.snapshots.serialize(io.sequencesTopic, records.finalSnapshot(rollout, request.request()))));
+            io.completions.send(new ProducerRecord<>(io.sequencesTopic, request.partition().partition(),
+                    keyOf(rollout.key().toString()), io.snapshots.serialize(io.sequencesTopic,
+                    records.finalSnapshot(rollout, request.request(), request.offset()))));
         }
     }
 
@@ -367,7 +467,12 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                 handedOver.incrementAndGet();
             }
         }
-        partitions.forEach(offsets::forget);
+        for (TopicPartition partition : partitions) {
+            offsets.forget(partition);
+            finishedSnapshots.forget(partition);
+            restored.forget(partition.partition());
+            toRestore.remove(partition.partition());
+        }
         metrics.activeSequences(engine.activeCount());
     }
 
@@ -394,6 +499,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> toRestore.add(partition.partition()));
             follow(partitions, true);
             owned.addAll(partitions.stream().map(TopicPartition::partition).toList());
         }
@@ -455,6 +561,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         final RecordDecoder<RolloutRequest> requests;
         final RecordDecoder<DraftChunk> chunks;
         final RecordDecoder<DrafterAssignment> assignments;
+        final RecordDecoder<SequenceSnapshot> snapshotRecords;
+        final KafkaConsumer<byte[], byte[]> restoreConsumer;
         final Serializer<CommitUpdate> commits;
         final Serializer<AcceptanceEvent> acceptance;
         final Serializer<Rollout> rollouts;
@@ -467,8 +575,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         final String sequencesTopic = catalogue.name(Topics.SEQUENCES);
 
         Io(SchemaRegistry registry, KafkaProducer<byte[], byte[]> plain, KafkaProducer<byte[], byte[]> completions,
-           KafkaConsumer<byte[], byte[]> promptConsumer) {
+           KafkaConsumer<byte[], byte[]> promptConsumer, KafkaConsumer<byte[], byte[]> restoreConsumer) {
             this.plain = plain;
+            this.restoreConsumer = restoreConsumer;
             this.completions = completions;
             this.promptConsumer = promptConsumer;
             this.deadLetters = new DeadLetterPublisher(plain, Topics.DEAD_LETTERS.valueSerde(registry).serializer(),
@@ -476,6 +585,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             this.requests = new RecordDecoder<>(Topics.PROMPTS.valueSerde(registry).deserializer(), deadLetters);
             this.chunks = new RecordDecoder<>(Topics.DRAFTS.valueSerde(registry).deserializer(), deadLetters);
             this.assignments = new RecordDecoder<>(Topics.ASSIGNMENTS.valueSerde(registry).deserializer(), deadLetters);
+            this.snapshotRecords = new RecordDecoder<>(Topics.SEQUENCES.valueSerde(registry).deserializer(), deadLetters);
             this.commits = Topics.COMMITS.valueSerde(registry).serializer();
             this.acceptance = Topics.ACCEPTANCE.valueSerde(registry).serializer();
             this.rollouts = Topics.ROLLOUTS.valueSerde(registry).serializer();

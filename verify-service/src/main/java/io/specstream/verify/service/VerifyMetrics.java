@@ -34,6 +34,9 @@ public final class VerifyMetrics {
     public static final String DRAFT_ACCEPTED = "specstream.verify.draft.accepted";
     public static final String ROLLOUTS = "specstream.verify.rollouts";
     public static final String ACTIVE_SEQUENCES = "specstream.verify.active.sequences";
+    public static final String RESTORED_SEQUENCES = "specstream.verify.restored.sequences";
+    public static final String RESTORED_TOKENS = "specstream.verify.restored.tokens";
+    public static final String ALREADY_FINISHED = "specstream.verify.requests.already.finished";
     public static final String DRAFTER_TAG = "drafter";
 
     private final MeterRegistry registry;
@@ -45,6 +48,9 @@ public final class VerifyMetrics {
     private final Counter stepsDrafted;
     private final Counter sequenceSteps;
     private final Counter rollouts;
+    private final Counter restoredSequences;
+    private final Counter restoredTokens;
+    private final Counter alreadyFinished;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, Counter> proposed = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
@@ -65,6 +71,14 @@ public final class VerifyMetrics {
         this.sequenceSteps = Counter.builder(SEQUENCE_STEPS).description("Sequence-steps in total")
                 .register(registry);
         this.rollouts = Counter.builder(ROLLOUTS).description("Rollouts committed (transactions that went through)")
+                .register(registry);
+        this.restoredSequences = Counter.builder(RESTORED_SEQUENCES)
+                .description("Sequences resumed from a snapshot on the sequences topic after a partition moved here")
+                .register(registry);
+        this.restoredTokens = Counter.builder(RESTORED_TOKENS)
+                .description("Committed tokens those snapshots carried: tokens not decoded again").register(registry);
+        this.alreadyFinished = Counter.builder(ALREADY_FINISHED)
+                .description("Prompts read again after a partition moved whose rollouts were already out: skipped")
                 .register(registry);
         Gauge.builder(ACTIVE_SEQUENCES, active, AtomicInteger::get).description("Sequences in the engine's batch")
                 .strongReference(true).register(registry);
@@ -96,6 +110,17 @@ public final class VerifyMetrics {
     /** A transaction with {@code count} rollouts committed. */
     void rolloutsCommitted(int count) {
         rollouts.increment(count);
+    }
+
+    /** A request resumed with {@code sequences} samples that carried {@code tokens} committed tokens in all. */
+    void restored(int sequences, int tokens) {
+        restoredSequences.increment(sequences);
+        restoredTokens.increment(tokens);
+    }
+
+    /** A prompt read again whose final snapshots say its rollouts are out. */
+    void alreadyFinished() {
+        alreadyFinished.increment();
     }
 
     /** The batch changed outside a step (requests handed over on a rebalance). */

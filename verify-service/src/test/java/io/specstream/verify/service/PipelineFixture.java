@@ -9,6 +9,7 @@ import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.avro.SequenceSnapshot;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.admin.SchemaBootstrap;
 import io.specstream.topology.admin.TopicBootstrap;
@@ -119,6 +120,39 @@ final class PipelineFixture implements AutoCloseable {
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish prompts", e);
         }
+    }
+
+    /** Publishes {@code request} to prompts partition {@code partition}; returns its offset. */
+    long publishTo(TopicCatalogue catalogue, int partition, RolloutRequest request) {
+        String topic = catalogue.name(Topics.PROMPTS);
+        var serializer = Topics.PROMPTS.valueSerde(cluster.registry()).serializer();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
+            return producer.send(new ProducerRecord<>(topic, partition,
+                    request.getRequestId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, request)))
+                    .get().offset();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish prompt", e);
+        }
+    }
+
+    /** Writes {@code snapshot} to the sequences partition {@code partition}, keyed like the verifier keys it. */
+    void publishSnapshot(TopicCatalogue catalogue, int partition, SequenceSnapshot snapshot) {
+        String topic = catalogue.name(Topics.SEQUENCES);
+        var serializer = Topics.SEQUENCES.valueSerde(cluster.registry()).serializer();
+        String key = snapshot.getRequestId() + "#" + snapshot.getSampleIndex();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
+            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8),
+                    serializer.serialize(topic, snapshot))).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish snapshot", e);
+        }
+    }
+
+    /** Every record on the sequences topic now (tombstones have a null value), in partition order. */
+    List<ConsumerRecord<String, SequenceSnapshot>> snapshots(TopicCatalogue catalogue) {
+        Deserializer<SequenceSnapshot> values = Topics.SEQUENCES.valueSerde(cluster.registry()).deserializer();
+        return TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.SEQUENCES),
+                new StringDeserializer(), values);
     }
 
     void publishRaw(TopicCatalogue catalogue, String key, byte[] value) {
