@@ -69,6 +69,11 @@ public final class DraftCommand implements Callable<Integer> {
             description = "Consumer group of the draft instances (default: ${DEFAULT-VALUE}).")
     String groupId;
 
+    @Option(names = "--verify-group-id", paramLabel = "ID", defaultValue = DraftLoop.DEFAULT_VERIFY_GROUP,
+            description = "Consumer group of the verify instances: a draft instance given partitions starts reading "
+                    + "prompts at the offsets it committed (default: ${DEFAULT-VALUE}).")
+    String verifyGroupId;
+
     @Spec
     CommandSpec spec;
 
@@ -105,7 +110,7 @@ public final class DraftCommand implements Callable<Integer> {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.startEndpoint(registry).ifPresent(opened::keep);
             DraftLoop loop = new DraftLoop(drafters, new PromptEncoder(tokenizer, target.config()),
-                    connection.settings(), connection.catalogue(), groupId, registry);
+                    connection.settings(), connection.catalogue(), groupId, verifyGroupId, registry);
             UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

@@ -11,18 +11,23 @@ import io.specstream.schemas.avro.DraftChunk;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.schemas.avro.SequenceSnapshot;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.client.TopicSnapshot;
 import io.specstream.topology.deadletter.DeadLetterPublisher;
 import io.specstream.topology.deadletter.RecordDecoder;
 import io.specstream.topology.metrics.KafkaClientMeters;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,7 +48,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,9 +66,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * About once a second it publishes a {@link DraftHeartbeat} with the share of time it spent drafting.
  * {@link DraftMetrics} measures what it publishes; its Kafka clients' own metrics go to the same registry.
  *
- * <p>Commits carry no prompt, so the loop also reads {@code prompts} (same request-id key, so the same partition
- * number) and encodes them with {@link RequestTerms}, exactly as the verifier does. A commit that arrives before its
- * prompt waits in a buffer and is replayed when the prompt arrives.
+ * <p>Commits carry no prompt, so the loop also reads {@code prompts} (same partition number) and encodes them with
+ * {@link RequestTerms}, exactly as the verifier does, and the verifier's snapshots on {@code sequences} (written at
+ * admission and every few dozen tokens, with the request): a snapshot of a sequence not followed opens its mirror
+ * at the snapshot's committed tokens, one of a followed sequence is applied as a commit from position 0 (it agrees,
+ * or adds what a lost commit carried), a final one ends it. A commit that arrives before its prompt waits in a
+ * buffer and is replayed when the sequence is opened.
+ *
+ * <p>The loop commits no offsets. When partitions are assigned to it (a start, a restart, a rebalance) it reads
+ * their {@code sequences} partitions to the end and rebuilds a mirror for every running sequence there. Then, where
+ * the verify group has committed prompt offsets (everything before them is rolled out), it reads {@code prompts}
+ * from there, skipping sequences it rebuilt or saw finish, and {@code commits} from a second before the oldest
+ * snapshot it rebuilt from (every later commit of those sequences is seen; older ones overlap the snapshot), or
+ * from their end when none runs — so a restart costs the sequences in flight, not the topics' history. With no
+ * offsets committed by the verify group yet, both are read from the start.
  *
  * <pre>{@code
  * DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(draftSmall), TailSource.lookup(ngram, 8)),
@@ -81,6 +101,11 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     static final int PUBLISH_EVERY = 2;
 
     private static final long HEARTBEAT_MS = 1_000;
+    /** Commits are re-read from this long before a restored snapshot was written: same clock, later in its loop. */
+    private static final long COMMIT_REPLAY_MARGIN_MS = 1_000;
+    private static final Duration RESTORE_DEADLINE = Duration.ofMinutes(2);
+    /** The verify-service group whose committed prompt offsets a draft instance starts from by default. */
+    public static final String DEFAULT_VERIFY_GROUP = "verify-service";
 
     private final List<TailSource> drafters;
     private final PromptEncoder encoder;
@@ -91,12 +116,17 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     private final String draftsTopic;
     private final String assignmentsTopic;
     private final String heartbeatsTopic;
+    private final String sequencesTopic;
     private final String instanceId;
     private final AssignmentBook assignments = new AssignmentBook();
     private final Map<SequenceKey, Integer> followed = new LinkedHashMap<>(); // → partition of its request
     private final Map<SequenceKey, List<CommitUpdate>> early = new HashMap<>();
     private final Map<SequenceKey, Integer> earlyPartitions = new HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> restoreConsumer;
+    private final String verifyGroupId;
+    private final Admin admin;
+    private final Map<SequenceKey, Long> seenFinished = new HashMap<>(); // → offset of the prompt that finished
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final MeterRegistry meterRegistry;
     private final DraftMetrics metrics;
@@ -117,6 +147,15 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     /** As above, with {@link DraftMetrics} and the Kafka clients' metrics in {@code registry}. */
     public DraftLoop(List<TailSource> drafters, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
                      String groupId, MeterRegistry registry) {
+        this(drafters, encoder, settings, catalogue, groupId, DEFAULT_VERIFY_GROUP, registry);
+    }
+
+    /**
+     * As above, following the prompt offsets committed by the verify-service group {@code verifyGroupId} when its
+     * partitions are assigned (see the class comment).
+     */
+    public DraftLoop(List<TailSource> drafters, PromptEncoder encoder, ClientSettings settings, TopicCatalogue catalogue,
+                     String groupId, String verifyGroupId, MeterRegistry registry) {
         if (drafters.isEmpty()) {
             throw new IllegalArgumentException("a draft loop needs at least one drafter");
         }
@@ -135,12 +174,18 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         this.draftsTopic = catalogue.name(Topics.DRAFTS);
         this.assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
         this.heartbeatsTopic = catalogue.name(Topics.HEARTBEATS);
+        this.sequencesTopic = catalogue.name(Topics.SEQUENCES);
         this.instanceId = groupId + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> config = settings.consumer(groupId, false);
         // prompts, commits and assignments partition p must land on the same instance: the range assignor pairs
         // equal numbers
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(config);
+        Map<String, Object> restoreConfig = settings.consumer(groupId, true);
+        restoreConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.restoreConsumer = new KafkaConsumer<>(restoreConfig);
+        this.admin = Admin.create(settings.admin());
+        this.verifyGroupId = verifyGroupId;
     }
 
     @Override
@@ -156,17 +201,24 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                     new RecordDecoder<>(Topics.COMMITS.valueSerde(registry).deserializer(), deadLetters);
             RecordDecoder<DrafterAssignment> assigned =
                     new RecordDecoder<>(Topics.ASSIGNMENTS.valueSerde(registry).deserializer(), deadLetters);
+            RecordDecoder<SequenceSnapshot> snapshots =
+                    new RecordDecoder<>(Topics.SEQUENCES.valueSerde(registry).deserializer(), deadLetters);
             Serializer<DraftChunk> chunks = Topics.DRAFTS.valueSerde(registry).serializer();
             Serializer<DraftHeartbeat> heartbeats = Topics.HEARTBEATS.valueSerde(registry).serializer();
-            consumer.subscribe(List.of(promptsTopic, commitsTopic, assignmentsTopic), new LetGo());
+            consumer.subscribe(List.of(promptsTopic, commitsTopic, assignmentsTopic, sequencesTopic),
+                    new LetGo(snapshots));
             LoadMeter load = new LoadMeter(HEARTBEAT_MS, System.nanoTime());
             boolean drafting = false;
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(drafting ? Duration.ZERO : IDLE_POLL)) {
                     if (record.topic().equals(promptsTopic)) {
-                        requests.decode(record).ifPresent(request -> follow(request, record.partition()));
+                        requests.decode(record).ifPresent(request -> follow(request, record.partition(), record.offset()));
                     } else if (record.topic().equals(commitsTopic)) {
                         commits.decode(record).ifPresent(commit -> apply(commit, record.partition()));
+                    } else if (record.topic().equals(sequencesTopic)) {
+                        if (record.value() != null) {
+                            snapshots.decode(record).ifPresent(snapshot -> restore(snapshot, record.partition()));
+                        }
                     } else if (record.value() == null) {
                         assignments.apply(new String(record.key(), StandardCharsets.UTF_8), null);
                     } else {
@@ -197,6 +249,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             }
         } finally {
             consumer.close();
+            restoreConsumer.close();
+            admin.close();
         }
     }
 
@@ -212,7 +266,7 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         consumer.wakeup();
     }
 
-    private void follow(RolloutRequest request, int partition) {
+    private void follow(RolloutRequest request, int partition, long offset) {
         RequestTerms terms;
         try {
             terms = RequestTerms.of(request, encoder);
@@ -221,22 +275,69 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         }
         for (int s = 0; s < terms.samples(); s++) {
             SequenceKey key = new SequenceKey(request.getRequestId(), s);
-            try {
-                for (TailSource drafter : drafters) {
-                    drafter.open(key, terms.promptIds(), terms.sampling(), terms.seed());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("cannot draft for {}: {}", key, e.getMessage());
-                drafters.forEach(drafter -> drafter.forget(key));
-                continue;
-            }
-            followed.put(key, partition);
-            List<CommitUpdate> waiting = early.remove(key);
-            earlyPartitions.remove(key);
-            if (waiting != null) {
-                waiting.forEach(commit -> apply(commit, partition));
+            if (!followed.containsKey(key) && !seenFinished.remove(key, offset)) {
+                open(key, terms, partition);
             }
         }
+    }
+
+    /** Opens every drafter's mirror of {@code key} and replays the commits that came before; false if none could. */
+    private boolean open(SequenceKey key, RequestTerms terms, int partition) {
+        try {
+            for (TailSource drafter : drafters) {
+                drafter.open(key, terms.promptIds(), terms.sampling(), terms.seed());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot draft for {}: {}", key, e.getMessage());
+            drafters.forEach(drafter -> drafter.forget(key));
+            return false;
+        }
+        followed.put(key, partition);
+        List<CommitUpdate> waiting = early.remove(key);
+        earlyPartitions.remove(key);
+        if (waiting != null) {
+            waiting.forEach(commit -> apply(commit, partition));
+        }
+        return true;
+    }
+
+    /**
+     * A verifier's snapshot of a sequence: a final one ends it here; a running one opens it if it is not followed
+     * and is applied as a commit of its whole prefix. True when it opened a mirror.
+     */
+    private boolean restore(SequenceSnapshot snapshot, int partition) {
+        SequenceKey key;
+        try {
+            key = new SequenceKey(snapshot.getRequestId(), snapshot.getSampleIndex());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (snapshot.getFinished()) {
+            if (followed.containsKey(key)) {
+                forget(key);
+            }
+            early.remove(key);
+            earlyPartitions.remove(key);
+            return false;
+        }
+        boolean opened = false;
+        if (!followed.containsKey(key)) {
+            if (snapshot.getRequest() == null) {
+                return false;
+            }
+            try {
+                opened = open(key, RequestTerms.of(snapshot.getRequest(), encoder), partition);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            if (!opened) {
+                return false;
+            }
+        }
+        apply(CommitUpdate.newBuilder().setRequestId(key.requestId()).setSampleIndex(key.sampleIndex())
+                .setStartPosition(0).setTokens(snapshot.getCommittedTokenIds())
+                .setCommittedLength(snapshot.getCommittedTokenIds().size()).setFinished(false).build(), partition);
+        return opened;
     }
 
     private void apply(CommitUpdate commit, int partition) {
@@ -292,9 +393,82 @@ public final class DraftLoop implements Runnable, AutoCloseable {
      */
     private final class LetGo implements ConsumerRebalanceListener {
 
+        private final RecordDecoder<SequenceSnapshot> snapshots;
+
+        LetGo(RecordDecoder<SequenceSnapshot> snapshots) {
+            this.snapshots = snapshots;
+        }
+
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            partitions.forEach(partition -> owned.add(partition.partition()));
+            Set<Integer> numbers = new TreeSet<>();
+            partitions.forEach(partition -> numbers.add(partition.partition()));
+            for (int number : numbers) {
+                rebuild(number, partitions);
+            }
+            owned.addAll(numbers);
+        }
+
+        /** Mirrors of partition {@code number}'s running sequences from its snapshots; positions to go on from. */
+        private void rebuild(int number, Collection<TopicPartition> assigned) {
+            TopicPartition changelog = new TopicPartition(sequencesTopic, number);
+            TopicPartition prompts = new TopicPartition(promptsTopic, number);
+            TopicPartition commits = new TopicPartition(commitsTopic, number);
+            if (!assigned.containsAll(List.of(changelog, prompts, commits))) {
+                // topics with other partition counts than the catalogue's: follow them from where the group reset
+                LOG.warn("partition {} of {}, {} and {} did not come together; not restoring it", number,
+                        sequencesTopic, promptsTopic, commitsTopic);
+                return;
+            }
+            Map<String, SequenceSnapshot> latest = new LinkedHashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record
+                    : TopicSnapshot.readToEnd(restoreConsumer, List.of(changelog), RESTORE_DEADLINE)) {
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                if (record.value() == null) {
+                    latest.remove(key);
+                } else {
+                    snapshots.decode(record).ifPresent(snapshot -> latest.put(key, snapshot));
+                }
+            }
+            long oldest = Long.MAX_VALUE;
+            int rebuilt = 0;
+            for (SequenceSnapshot snapshot : latest.values()) {
+                if (snapshot.getFinished()) {
+                    seenFinished.put(new SequenceKey(snapshot.getRequestId(), snapshot.getSampleIndex()),
+                            snapshot.getPromptOffset());
+                } else if (restore(snapshot, number)) {
+                    rebuilt++;
+                    oldest = Math.min(oldest, snapshot.getUpdatedAtMs());
+                }
+            }
+            metrics.restored(rebuilt);
+            consumer.seek(changelog, restoreConsumer.position(changelog));
+            OffsetAndMetadata rolledOut = verifyCommitted(prompts);
+            if (rolledOut == null) {
+                return; // the verifier committed nothing here yet: everything may be in flight, read from the start
+            }
+            consumer.seek(prompts, rolledOut.offset());
+            OffsetAndTimestamp replayFrom = oldest == Long.MAX_VALUE ? null
+                    : consumer.offsetsForTimes(Map.of(commits, oldest - COMMIT_REPLAY_MARGIN_MS)).get(commits);
+            if (replayFrom == null) {
+                consumer.seekToEnd(List.of(commits));
+            } else {
+                consumer.seek(commits, replayFrom.offset());
+            }
+        }
+
+        private OffsetAndMetadata verifyCommitted(TopicPartition prompts) {
+            try {
+                return admin.listConsumerGroupOffsets(verifyGroupId).partitionsToOffsetAndMetadata()
+                        .get(RESTORE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).get(prompts);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("cannot read the prompt offsets of group {}, reading {} from the start: {}", verifyGroupId,
+                        prompts, e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
 
         @Override
@@ -302,6 +476,7 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             Set<Integer> numbers = new HashSet<>();
             partitions.forEach(partition -> numbers.add(partition.partition()));
             owned.removeAll(numbers);
+            seenFinished.clear();
             List.copyOf(followed.entrySet()).stream().filter(entry -> numbers.contains(entry.getValue()))
                     .forEach(entry -> forget(entry.getKey()));
             earlyPartitions.entrySet().removeIf(entry -> {

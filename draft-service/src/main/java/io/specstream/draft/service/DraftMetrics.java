@@ -28,6 +28,7 @@ public final class DraftMetrics {
     public static final String LEAD = "specstream.draft.lead";
     public static final String BUSY = "specstream.draft.busy";
     public static final String SEQUENCES = "specstream.draft.sequences";
+    public static final String RESTORED = "specstream.draft.restored.sequences";
     public static final String DRAFTER_TAG = "drafter";
 
     /** One drafter's meters. */
@@ -37,6 +38,7 @@ public final class DraftMetrics {
     private final MeterRegistry registry;
     private final Timer busy;
     private final AtomicInteger sequences = new AtomicInteger();
+    private final Counter restored;
     private final Map<String, DrafterMeters> drafters = new HashMap<>();
 
     public DraftMetrics(MeterRegistry registry, Collection<String> drafterNames) {
@@ -44,6 +46,8 @@ public final class DraftMetrics {
         this.busy = Timer.builder(BUSY).description("Time spent drafting, per loop iteration").register(registry);
         Gauge.builder(SEQUENCES, sequences, AtomicInteger::get).description("Sequences followed")
                 .strongReference(true).register(registry);
+        this.restored = Counter.builder(RESTORED).description("Running sequences whose mirrors were rebuilt from "
+                + "the sequences topic when their partition was assigned here").register(registry);
         drafterNames.forEach(this::of);
     }
 
@@ -62,6 +66,11 @@ public final class DraftMetrics {
     /** One loop iteration's drafting took {@code nanos}. */
     void busy(long nanos) {
         busy.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code count} mirrors rebuilt from snapshots on an assignment. */
+    void restored(int count) {
+        restored.increment(count);
     }
 
     void following(int count) {
