@@ -172,6 +172,22 @@ class SaslScramPipelineTest {
     }
 
     @Test
+    void aRestartedSelectorFindsItsExistingChangelogWithinItsGrant() throws Exception {
+        ClientSettings selector = login(SELECTOR);
+        try (SelectorService first = new SelectorService(selector, catalogue, SelectorConfig.defaults())) {
+            first.start();
+        }
+        try (SelectorService restarted = new SelectorService(selector, catalogue, SelectorConfig.defaults())) {
+            restarted.start(); // throws unless it reaches RUNNING
+        }
+        try (Admin client = Admin.create(admin.admin())) {
+            assertTrue(client.listTopics().names().get().stream().anyMatch(
+                    name -> name.startsWith(selectorApplicationId() + "-") && name.endsWith("-changelog")),
+                    "the selector created no changelog, so the restart did not find one");
+        }
+    }
+
+    @Test
     void aClientWithoutCredentialsGetsNoMetadata() {
         Map<String, Object> config = refusableClient(Map.of());
 

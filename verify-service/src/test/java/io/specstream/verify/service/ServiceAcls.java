@@ -115,10 +115,12 @@ final class ServiceAcls {
         return allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, AclOperation.WRITE);
     }
 
-    /** What Kafka Streams does to the topics it creates, named {@code <application id>-...}. */
+    /**
+     * What Kafka Streams does to the topics it creates, named {@code <application id>-...}: creates them, writes the
+     * store's changes, reads them back to restore. (DESCRIBE_CONFIGS is not needed, on a first start or a restart.)
+     */
     ServiceAcls internalTopics(String applicationId) {
-        for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
-                AclOperation.DESCRIBE_CONFIGS)) {
+        for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
             allow(ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, operation);
         }
         return this;
