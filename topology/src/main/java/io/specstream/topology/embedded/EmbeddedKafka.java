@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,12 +42,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Path dataDirectory;
     private final boolean temporary;
+    private final Map<String, String> adminClientProperties;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDirectory, boolean temporary) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDirectory, boolean temporary,
+                          Map<String, String> adminClientProperties) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDirectory = dataDirectory;
         this.temporary = temporary;
+        this.adminClientProperties = Map.copyOf(adminClientProperties);
     }
 
     public static EmbeddedKafka start(EmbeddedKafkaSettings settings) {
@@ -54,12 +58,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path dataDirectory = settings.dataDirectory().orElseGet(EmbeddedKafka::temporaryDirectory);
         int brokerPort = FreePort.orFree(settings.port());
         int controllerPort = FreePort.pick();
-        BrokerProperties broker = new BrokerProperties(NODE_ID, brokerPort, controllerPort, dataDirectory.resolve("logs"));
+        BrokerProperties broker = new BrokerProperties(NODE_ID, brokerPort, controllerPort, dataDirectory.resolve("logs"),
+                settings.sasl());
         KafkaConfig config = new KafkaConfig(broker.toProperties(settings.overrides()), false);
         format(broker);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, dataDirectory, temporary);
+        Map<String, String> admin = settings.sasl().map(sasl -> sasl.superUser().clientProperties()).orElse(Map.of());
+        EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, dataDirectory, temporary, admin);
         try {
             kafka.awaitReady();
         } catch (RuntimeException e) {
@@ -75,6 +81,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /**
+     * What a client needs beyond bootstrap.servers to administer this broker: nothing on a PLAINTEXT listener, the
+     * super user's SASL login on a SCRAM one.
+     */
+    public Map<String, String> adminClientProperties() {
+        return adminClientProperties;
     }
 
     /** Controlled shutdown: flushes logs and writes the clean-shutdown marker, so the directory restarts cleanly. */
@@ -107,6 +121,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER);
+            broker.sasl().ifPresent(sasl -> formatter.setScramArguments(sasl.formatArguments()));
             formatter.run();
         } catch (Exception e) {
             throw new KafkaException("could not format the embedded broker's data directory " + logDir + ": "
@@ -117,10 +132,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Startup returns before the broker serves requests: wait until it lists itself in the cluster metadata. */
     private void awaitReady() {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Object> adminConfig = new HashMap<>(adminClientProperties);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 try {

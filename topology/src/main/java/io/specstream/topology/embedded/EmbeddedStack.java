@@ -29,7 +29,8 @@ public final class EmbeddedStack implements AutoCloseable {
     public static EmbeddedStack start(EmbeddedKafkaSettings kafkaSettings, int registryPort, TopicCatalogue catalogue) {
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaSettings);
         try {
-            ClientSettings plain = ClientSettings.of(kafka.bootstrapServers(), "http://127.0.0.1");
+            ClientSettings plain = new ClientSettings(kafka.bootstrapServers(), "http://127.0.0.1",
+                    kafka.adminClientProperties());
             BootstrapReport report;
             try (Admin admin = Admin.create(plain.admin())) {
                 report = new TopicBootstrap(admin, catalogue).ensureTopics();
@@ -57,8 +58,9 @@ public final class EmbeddedStack implements AutoCloseable {
         return registry.url();
     }
 
+    /** Settings reaching this broker and registry; on a SCRAM listener they log in as its super user. */
     public ClientSettings clientSettings() {
-        return ClientSettings.of(bootstrapServers(), schemaRegistryUrl());
+        return new ClientSettings(bootstrapServers(), schemaRegistryUrl(), kafka.adminClientProperties());
     }
 
     public BootstrapReport topics() {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedStackTest {
 
     private final TopicCatalogue catalogue = TopicCatalogue.defaults();
+    private final ScramListener scram = new ScramListener(new ScramUser("admin", "admin-secret"),
+            List.of(new ScramUser("verify", "verify-secret")), true);
 
     @Test
     void startsWithEveryTopicAndEverySchemaRegistered() {
@@ -38,6 +40,28 @@ class EmbeddedStackTest {
             assertEquals(List.of(), stack.topics().created());
             assertEquals(idBefore, registry.idOf("rollouts-value", Rollout.getClassSchema()));
             assertEquals(List.of(1), registry.versions("rollouts-value"));
+        }
+    }
+
+    @Test
+    void onAScramListenerRequiringAclsTheSuperUserCreatesTopicsAndTheRegistryStore() {
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary().withSasl(scram), 0, catalogue)) {
+            assertEquals(Topics.all().size(), stack.topics().created().size());
+            assertEquals("SASL_PLAINTEXT", stack.clientSettings().clientProperties().get("security.protocol"));
+            List<String> subjects = new RestSchemaRegistryClient(stack.schemaRegistryUrl()).subjects();
+            assertTrue(subjects.contains("rollouts-value"), subjects.toString());
+        }
+    }
+
+    @Test
+    void aScramListenerOnAReusedDataDirectoryKeepsTheUsersItWasFormattedWith(@TempDir Path dataDirectory) {
+        EmbeddedKafkaSettings settings = EmbeddedKafkaSettings.persistent(dataDirectory, 0).withSasl(scram);
+        try (EmbeddedStack stack = EmbeddedStack.start(settings, 0, catalogue)) {
+            assertEquals(Topics.all().size(), stack.topics().created().size());
+        }
+        // the second start skips formatting: the broker logs in with the super user stored the first time
+        try (EmbeddedStack stack = EmbeddedStack.start(settings, 0, catalogue)) {
+            assertEquals(List.of(), stack.topics().created());
         }
     }
 }
