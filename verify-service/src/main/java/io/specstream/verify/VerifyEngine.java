@@ -83,8 +83,9 @@ public final class VerifyEngine implements AutoCloseable {
     public void submit(RolloutSpec spec) {
         spec.checkAgainst(model);
         if (spec.samples() > config.maxBatchSequences()) {
-            throw new IllegalArgumentException("request " + spec.requestId() + ": n samples=" + spec.samples()
-                    + " exceeds " + VerifyConfig.MAX_BATCH_SEQUENCES + "=" + config.maxBatchSequences());
+            throw new IllegalArgumentException("request " + spec.requestId() + ": n_samples=" + spec.samples()
+                    + " is not valid; allowed values: 1 to " + config.maxBatchSequences() + " ("
+                    + VerifyConfig.MAX_BATCH_SEQUENCES + " of this verifier)");
         }
         waiting.add(spec);
     }

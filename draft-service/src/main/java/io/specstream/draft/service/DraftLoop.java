@@ -213,6 +213,9 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     }
 
     private void follow(RolloutRequest request, int partition) {
+        if (followed.containsKey(new SequenceKey(request.getRequestId(), 0))) {
+            return; // a duplicate of a running request: the verifier dead-letters it; re-opening would reset the drafts
+        }
         RequestTerms terms;
         try {
             terms = RequestTerms.of(request, encoder);
