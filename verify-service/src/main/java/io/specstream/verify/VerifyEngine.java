@@ -84,8 +84,8 @@ public final class VerifyEngine implements AutoCloseable {
         spec.checkAgainst(model);
         if (spec.samples() > config.maxBatchSequences()) {
             throw new IllegalArgumentException("request " + spec.requestId() + ": n_samples=" + spec.samples()
-                    + " is not valid; allowed values: 1 to " + config.maxBatchSequences() + " ("
-                    + VerifyConfig.MAX_BATCH_SEQUENCES + " of this verifier)");
+                    + " is not valid; allowed values: 1 to " + config.maxBatchSequences() + " (this verifier's "
+                    + VerifyConfig.MAX_BATCH_SEQUENCES + "=" + config.maxBatchSequences() + ")");
         }
         waiting.add(spec);
     }
