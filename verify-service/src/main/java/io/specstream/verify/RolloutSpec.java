@@ -33,10 +33,10 @@ public record RolloutSpec(
             throw new IllegalArgumentException("request " + requestId + ": the prompt is empty; it needs at least one token");
         }
         if (samples <= 0) {
-            throw new IllegalArgumentException("request " + requestId + ": n samples=" + samples + " is not valid; allowed values: an integer >= 1");
+            throw new IllegalArgumentException("request " + requestId + ": n_samples=" + samples + " is not valid; allowed values: an integer >= 1");
         }
         if (maxNewTokens <= 0) {
-            throw new IllegalArgumentException("request " + requestId + ": max new tokens=" + maxNewTokens + " is not valid; allowed values: an integer >= 1");
+            throw new IllegalArgumentException("request " + requestId + ": max_new_tokens=" + maxNewTokens + " is not valid; allowed values: an integer >= 1");
         }
         if (sampling == null) {
             throw new IllegalArgumentException("request " + requestId + ": sampling params are missing");
@@ -46,12 +46,12 @@ public record RolloutSpec(
         promptIds = promptIds.clone();
         for (int id : promptIds) {
             if (id < 0) {
-                throw new IllegalArgumentException("request " + requestId + ": prompt token id " + id + " is negative");
+                throw new IllegalArgumentException("request " + requestId + ": prompt_token_ids holds " + id + ", which is negative; allowed values: [0, vocabulary size)");
             }
         }
         for (int id : stopTokenIds) {
             if (id < 0) {
-                throw new IllegalArgumentException("request " + requestId + ": stop token id " + id + " is negative");
+                throw new IllegalArgumentException("request " + requestId + ": stop_token_ids holds " + id + ", which is negative; allowed values: [0, vocabulary size)");
             }
         }
         if (stopStrings.stream().anyMatch(String::isEmpty)) {
@@ -72,8 +72,17 @@ public record RolloutSpec(
         return new RolloutSpec(requestId, promptIds, samples, maxNewTokens, tokenIds, strings, sampling, seed);
     }
 
-    /** Refuses a prompt that leaves no room for a response or ids outside the model's vocabulary. */
+    /**
+     * Refuses a prompt that leaves no room for a response, a max_new_tokens no sequence could ever reach (more than
+     * the whole context: reaching the end of the context is a normal {@code CONTEXT_FULL} finish, but asking for
+     * more than the context holds is a mistake), and prompt or stop token ids outside the model's vocabulary.
+     */
     public void checkAgainst(ModelConfig model) {
+        if (maxNewTokens > model.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("request " + requestId + ": max_new_tokens=" + maxNewTokens
+                    + " is not valid; allowed values: 1 to " + model.maxPositionEmbeddings()
+                    + " (the model's max_position_embeddings)");
+        }
         if (promptIds.length >= model.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("request " + requestId + ": the prompt of " + promptIds.length
                     + " tokens leaves no room for a response: max_position_embeddings=" + model.maxPositionEmbeddings()
@@ -81,8 +90,14 @@ public record RolloutSpec(
         }
         for (int id : promptIds) {
             if (id >= model.vocabSize()) {
-                throw new IllegalArgumentException("request " + requestId + ": prompt token id " + id
-                        + " is outside the vocabulary [0, " + model.vocabSize() + ")");
+                throw new IllegalArgumentException("request " + requestId + ": prompt_token_ids holds " + id
+                        + ", which is outside the vocabulary; allowed values: [0, " + model.vocabSize() + ")");
+            }
+        }
+        for (int id : stopTokenIds) {
+            if (id >= model.vocabSize()) {
+                throw new IllegalArgumentException("request " + requestId + ": stop_token_ids holds " + id
+                        + ", which is outside the vocabulary; allowed values: [0, " + model.vocabSize() + ")");
             }
         }
     }

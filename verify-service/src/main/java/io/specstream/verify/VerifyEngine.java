@@ -94,8 +94,9 @@ public final class VerifyEngine implements AutoCloseable {
     public void submit(RolloutSpec spec, Map<Integer, CommittedPrefix> resumed) {
         spec.checkAgainst(model);
         if (spec.samples() > config.maxBatchSequences()) {
-            throw new IllegalArgumentException("request " + spec.requestId() + ": n samples=" + spec.samples()
-                    + " exceeds " + VerifyConfig.MAX_BATCH_SEQUENCES + "=" + config.maxBatchSequences());
+            throw new IllegalArgumentException("request " + spec.requestId() + ": n_samples=" + spec.samples()
+                    + " is not valid; allowed values: 1 to " + config.maxBatchSequences() + " (this verifier's "
+                    + VerifyConfig.MAX_BATCH_SEQUENCES + "=" + config.maxBatchSequences() + ")");
         }
         resumed.forEach((sample, prefix) -> checkPrefix(spec, sample, prefix));
         waiting.add(new Queued(spec, Map.copyOf(resumed)));

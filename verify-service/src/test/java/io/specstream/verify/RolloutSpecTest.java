@@ -27,13 +27,13 @@ class RolloutSpecTest {
     @Test
     void zeroSamplesAreRefusedWithTheAllowedValues() {
         String message = refusal(() -> RolloutSpec.greedy("r-1", new int[] {5}, 0, 8));
-        assertTrue(message.contains("n samples=0") && message.contains(">= 1"), message);
+        assertTrue(message.contains("n_samples=0") && message.contains(">= 1"), message);
     }
 
     @Test
     void nonPositiveMaxNewTokensAreRefused() {
         String message = refusal(() -> RolloutSpec.greedy("r-1", new int[] {5}, 1, 0));
-        assertTrue(message.contains("max new tokens=0"), message);
+        assertTrue(message.contains("max_new_tokens=0"), message);
     }
 
     @Test
@@ -61,5 +61,23 @@ class RolloutSpecTest {
         RolloutSpec spec = RolloutSpec.greedy("r-1", new int[] {5, TARGET.vocabSize()}, 1, 8);
         String message = refusal(() -> spec.checkAgainst(TARGET));
         assertTrue(message.contains("[0, " + TARGET.vocabSize() + ")"), message);
+    }
+
+    @Test
+    void maxNewTokensBeyondTheWholeContextAreRefusedWithTheLimit() {
+        int context = TARGET.maxPositionEmbeddings();
+        RolloutSpec spec = RolloutSpec.greedy("r-1", new int[] {5}, 1, context + 1);
+        String message = refusal(() -> spec.checkAgainst(TARGET));
+        assertTrue(message.contains("max_new_tokens=" + (context + 1)) && message.contains("1 to " + context), message);
+        assertDoesNotThrow(() -> RolloutSpec.greedy("r-1", new int[] {5}, 1, context).checkAgainst(TARGET));
+    }
+
+    @Test
+    void aStopTokenIdOutsideTheVocabularyIsRefusedWithTheRange() {
+        RolloutSpec spec = RolloutSpec.greedy("r-1", new int[] {5}, 1, 8)
+                .withStops(new int[] {TARGET.vocabSize() + 3}, List.of());
+        String message = refusal(() -> spec.checkAgainst(TARGET));
+        assertTrue(message.contains("stop_token_ids holds " + (TARGET.vocabSize() + 3))
+                && message.contains("[0, " + TARGET.vocabSize() + ")"), message);
     }
 }

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The latest {@link DrafterAssignment} per request, as read from the compacted {@code assignments} topic, and what
@@ -19,14 +21,55 @@ import java.util.Optional;
 public final class AssignmentBook {
 
     private final Map<String, DrafterAssignment> byRequest = new HashMap<>();
+    private final Optional<Set<String>> known;
 
-    /** Applies one record of the topic; a null value (tombstone) forgets the request. */
-    public void apply(String requestId, DrafterAssignment assignment) {
+    /** A book that takes any drafter name (the names are judged where every drafter is known). */
+    public AssignmentBook() {
+        this.known = Optional.empty();
+    }
+
+    /** A book that refuses assignments naming a drafter outside {@code knownDrafters}. */
+    public AssignmentBook(Set<String> knownDrafters) {
+        this.known = Optional.of(Set.copyOf(knownDrafters));
+    }
+
+    /**
+     * Applies one record of the topic; a null value (tombstone) forgets the request. A malformed assignment (k &lt; 1,
+     * a blank drafter name) or one naming an unknown drafter is not applied — the request keeps the assignment it had —
+     * and the reason comes back, e.g. {@code assignment for request r7: k=0 is not valid; allowed values: an integer >= 1}.
+     */
+    public Optional<String> apply(String requestId, DrafterAssignment assignment) {
         if (assignment == null) {
             byRequest.remove(requestId);
-        } else {
+            return Optional.empty();
+        }
+        Optional<String> refusal = refusal(requestId, assignment);
+        if (refusal.isEmpty()) {
             byRequest.put(requestId, assignment);
         }
+        return refusal;
+    }
+
+    private Optional<String> refusal(String requestId, DrafterAssignment assignment) {
+        String prefix = "assignment for request " + requestId + ": ";
+        if (assignment.getK() < 1) {
+            return Optional.of(prefix + "k=" + assignment.getK() + " is not valid; allowed values: an integer >= 1");
+        }
+        List<String> named = new ArrayList<>(assignment.getDrafters());
+        if (assignment.getPrimary() != null) {
+            named.add(assignment.getPrimary());
+        }
+        for (String drafter : named) {
+            if (drafter.isBlank()) {
+                return Optional.of(prefix + "a drafter name is blank; allowed values: the name of a running drafter"
+                        + known.map(names -> " " + new TreeSet<>(names)).orElse(""));
+            }
+            if (known.isPresent() && !known.get().contains(drafter)) {
+                return Optional.of(prefix + "drafter '" + drafter + "' is not run by any service; allowed values: "
+                        + new TreeSet<>(known.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     public void forget(String requestId) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,5 +118,42 @@ class AssignmentBookTest {
         assertEquals(0, book.k("r1"));
         assertEquals(4, book.k("r2"));
         assertEquals(1, book.size());
+    }
+
+    @Test
+    void anAssignmentWithKBelowOneIsRefusedAndTheRequestKeepsItsDrafters() {
+        book.apply("r1", assignment("r1", List.of("suffix"), "suffix", 6));
+
+        Optional<String> refusal = book.apply("r1", assignment("r1", List.of("draft-small"), "draft-small", 0));
+
+        assertEquals(Optional.of("assignment for request r1: k=0 is not valid; allowed values: an integer >= 1"), refusal);
+        assertEquals(Optional.of(List.of("suffix")), book.ranking("r1"));
+        assertEquals(6, book.k("r1"));
+    }
+
+    @Test
+    void anAssignmentWithABlankDrafterNameIsRefused() {
+        Optional<String> refusal = book.apply("r1", assignment("r1", List.of("suffix", " "), "suffix", 6));
+
+        assertTrue(refusal.orElseThrow().contains("a drafter name is blank"), refusal.toString());
+        assertEquals(Optional.empty(), book.ranking("r1"));
+    }
+
+    @Test
+    void aBookOfKnownDraftersRefusesAnUnknownOneNamingTheKnownOnes() {
+        AssignmentBook knowing = new AssignmentBook(Set.of("suffix", "ngram"));
+        knowing.apply("r1", assignment("r1", List.of("ngram"), "ngram", 4));
+
+        Optional<String> refusal = knowing.apply("r1", assignment("r1", List.of("suffix"), "draft-huge", 4));
+
+        assertEquals(Optional.of("assignment for request r1: drafter 'draft-huge' is not run by any service; "
+                + "allowed values: [ngram, suffix]"), refusal);
+        assertEquals(Optional.of(List.of("ngram")), knowing.ranking("r1"));
+    }
+
+    @Test
+    void aBookWithoutKnownDraftersTakesAnyName() {
+        assertEquals(Optional.empty(), book.apply("r1", assignment("r1", List.of("draft-huge"), "draft-huge", 4)));
+        assertTrue(book.runs("r1", "draft-huge"));
     }
 }

@@ -72,4 +72,32 @@ class RequestTermsTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> RequestTerms.of(request, encoder));
         assertTrue(error.getMessage().startsWith("request r5: top_p=0.0"), error.getMessage());
     }
+
+    @Test
+    void anEmptyPromptTextWithoutIdsIsRefusedAsAnEmptyPrompt() {
+        RolloutRequest request = RolloutRequest.newBuilder().setRequestId("r6").setPromptText("").build();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> RequestTerms.of(request, encoder));
+        assertTrue(error.getMessage().startsWith("request r6: the prompt is empty"), error.getMessage());
+    }
+
+    @Test
+    void anEmptyPromptTextGivesWayToTheTokenIds() {
+        RolloutRequest request = RolloutRequest.newBuilder().setRequestId("r7").setPromptText("")
+                .setPromptTokenIds(List.of(1, 40)).build();
+        assertArrayEquals(new int[] {1, 40}, RequestTerms.of(request, encoder).promptIds());
+    }
+
+    @Test
+    void aNegativeTemperatureIsRefusedWithTheAllowedValues() {
+        RolloutRequest request = RolloutRequest.newBuilder().setRequestId("r8").setPromptText("x").setTemperature(-0.5f).build();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> RequestTerms.of(request, encoder));
+        assertTrue(error.getMessage().startsWith("request r8: temperature=-0.5 is not valid; allowed values:"), error.getMessage());
+    }
+
+    @Test
+    void aNegativeTopKIsRefusedWithTheAllowedValues() {
+        RolloutRequest request = RolloutRequest.newBuilder().setRequestId("r9").setPromptText("x").setTopK(-1).build();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> RequestTerms.of(request, encoder));
+        assertTrue(error.getMessage().startsWith("request r9: top_k=-1 is not valid; allowed values:"), error.getMessage());
+    }
 }

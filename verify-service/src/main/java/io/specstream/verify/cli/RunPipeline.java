@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * The services of one {@code specstream run}, on threads of this process: a VerifyLoop, plus per mode a lock-step
@@ -117,6 +118,8 @@ public final class RunPipeline implements AutoCloseable {
                 } else {
                     drafting = VerifierDrafting.fastest(modelFree.drafters(), k);
                 }
+                drafting = drafting.withDraftServiceDrafters(
+                        draftService.stream().map(TailSource::name).collect(Collectors.toSet()));
                 keep(new SelectorService(settings, catalogue, SelectorConfig.defaults(), metrics)).start();
             }
         }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -74,6 +75,12 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "draft-service's drafters.")
     String modelFree;
 
+    @Option(names = "--draft-service-drafters", paramLabel = "NAMES", split = ",",
+            description = "The drafters draft-service runs (comma-separated, e.g. draft-small,draft-tiny). Given, an "
+                    + "assignment naming a drafter that neither draft-service nor this verifier runs becomes a dead "
+                    + "letter and the request keeps its drafters (default: not known; any name is taken).")
+    List<String> draftServiceDrafters;
+
     @Spec
     CommandSpec spec;
 
@@ -102,6 +109,9 @@ public final class VerifyCommand implements Callable<Integer> {
             VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, maxDraft, modelDir, inference)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
             VerifierDrafting drafting = VerifierDrafting.fastest(inVerifier, decoding.k());
+            if (draftServiceDrafters != null) {
+                drafting = drafting.withDraftServiceDrafters(Set.copyOf(draftServiceDrafters));
+            }
             if (coupledDraftDir != null) {
                 DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(coupledDraftDir), inference));
                 drafting = VerifierDrafting.coupled(opened.keep(ModelDrafter.withWindowFor(

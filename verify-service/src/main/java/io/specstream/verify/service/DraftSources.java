@@ -33,12 +33,13 @@ final class DraftSources {
     }
 
     private final VerifierDrafting drafting;
-    private final AssignmentBook assignments = new AssignmentBook();
+    private final AssignmentBook assignments;
     private final Map<SequenceKey, Map<String, Offer>> fromTopic = new HashMap<>();
     private final Map<SequenceKey, Map<String, Offer>> thisStep = new HashMap<>();
 
     DraftSources(VerifierDrafting drafting) {
         this.drafting = drafting;
+        this.assignments = drafting.knownDrafters().map(AssignmentBook::new).orElseGet(AssignmentBook::new);
     }
 
     /** Newest wins per drafter; the engine checks it against what is committed. */
@@ -46,10 +47,13 @@ final class DraftSources {
         fromTopic.computeIfAbsent(key, k -> new HashMap<>()).put(tail.drafter(), new Offer(tail, costMicros));
     }
 
-    void assigned(String requestId, DrafterAssignment assignment) {
-        if (drafting.followsAssignments()) {
-            assignments.apply(requestId, assignment);
-        }
+    /**
+     * Applies the selector's assignment; a malformed one, or one naming a drafter no service runs, is not applied (the
+     * request keeps the drafters it had) and its reason comes back for a dead letter. This verifier is the one that
+     * reports it: it alone reads every assignment of the requests it runs and knows its own drafters too.
+     */
+    Optional<String> assigned(String requestId, DrafterAssignment assignment) {
+        return drafting.followsAssignments() ? assignments.apply(requestId, assignment) : Optional.empty();
     }
 
     /** Starts the in-verifier drafters on newly admitted sequences. */

@@ -4,6 +4,7 @@ import io.specstream.draft.Drafter;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,12 +16,19 @@ import java.util.Set;
  * VerifierDrafting.coupled(modelDrafter, 4);                         // lock step, no topics
  * VerifierDrafting.decoupled();                                      // drafts topic only
  * VerifierDrafting.fastest(List.of(ngram, suffix), 4);               // both, ranked by the selector
+ * VerifierDrafting.fastest(List.of(ngram), 4)
+ *         .withDraftServiceDrafters(Set.of("draft-small"));          // ... and assignments naming others refused
  * }</pre>
+ *
+ * <p>{@code draftServiceDrafters}: the drafters draft-service runs, when the one starting the verifier knows them;
+ * only then can an assignment naming a drafter that no service runs be told apart and refused (a dead letter).
  */
-public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDraftsTopic, boolean followsAssignments) {
+public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDraftsTopic, boolean followsAssignments,
+                               Optional<Set<String>> draftServiceDrafters) {
 
     public VerifierDrafting {
         inVerifier = List.copyOf(inVerifier);
+        draftServiceDrafters = draftServiceDrafters.map(Set::copyOf);
         if (!inVerifier.isEmpty() && k < 1) {
             throw new IllegalArgumentException("draft length k=" + k + " is not valid; allowed values: an integer >= 1");
         }
@@ -34,16 +42,30 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
 
     /** The coupled baseline: {@code drafter} proposes {@code k} tokens per active sequence before each step. */
     public static VerifierDrafting coupled(Drafter drafter, int k) {
-        return new VerifierDrafting(List.of(drafter), k, false, false);
+        return new VerifierDrafting(List.of(drafter), k, false, false, Optional.empty());
     }
 
     /** The decoupled slice: tails from draft-service only, the newest valid one per sequence verified. */
     public static VerifierDrafting decoupled() {
-        return new VerifierDrafting(List.of(), 0, true, false);
+        return new VerifierDrafting(List.of(), 0, true, false, Optional.empty());
     }
 
     /** Fastest-of-N: {@code inVerifier} drafters here, the rest in draft-service, the selector ranking them all. */
     public static VerifierDrafting fastest(List<Drafter> inVerifier, int k) {
-        return new VerifierDrafting(inVerifier, k, true, true);
+        return new VerifierDrafting(inVerifier, k, true, true, Optional.empty());
+    }
+
+    /** The same, knowing that draft-service runs exactly {@code names}. */
+    public VerifierDrafting withDraftServiceDrafters(Set<String> names) {
+        return new VerifierDrafting(inVerifier, k, readsDraftsTopic, followsAssignments, Optional.of(names));
+    }
+
+    /** Every drafter of the deployment (here and in draft-service), or empty while draft-service's are not known. */
+    Optional<Set<String>> knownDrafters() {
+        return draftServiceDrafters.map(remote -> {
+            Set<String> all = new HashSet<>(remote);
+            inVerifier.forEach(drafter -> all.add(drafter.name()));
+            return all;
+        });
     }
 }

@@ -203,7 +203,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                         } else if (record.value() == null) {
                             sources.assigned(new String(record.key(), StandardCharsets.UTF_8), null);
                         } else {
-                            io.assignments.decode(record).ifPresent(a -> sources.assigned(a.getRequestId(), a));
+                            io.assignments.decode(record).flatMap(a -> sources.assigned(a.getRequestId(), a))
+                                    .ifPresent(reason -> io.deadLetters.publish(record, reason, null));
                         }
                     }
                 }

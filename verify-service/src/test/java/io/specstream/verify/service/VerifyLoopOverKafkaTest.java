@@ -9,7 +9,6 @@ import io.specstream.draft.service.DraftLoop;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
-import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,30 +140,6 @@ class VerifyLoopOverKafkaTest {
             rollout.getDrafterStats().forEach(stats -> assertEquals(0, stats.getAccepted(),
                     rollout.getRequestId() + ": accepted tokens of " + stats.getDrafter()));
         }
-    }
-
-    @Test
-    void badPromptsBecomeDeadLettersAndTheOtherRequestsComplete() throws Exception {
-        TopicCatalogue topics = fixture.freshTopics();
-        fixture.publishRaw(topics, "garbage", "not avro".getBytes(StandardCharsets.UTF_8));
-        fixture.publish(topics, List.of(RolloutRequest.newBuilder(request("no-samples", PROMPTS.get(1), 0f, 0))
-                .setNSamples(0).build()));
-        List<RolloutRequest> good = List.of(request("good", PROMPTS.get(2), 0f, 0));
-        List<CompletedRollout> expected = plainRollouts(good);
-        fixture.publish(topics, good);
-
-        Map<String, Rollout> rollouts;
-        List<DeadLetter> letters;
-        try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics), "verify")) {
-            rollouts = fixture.rollouts(topics, expected.size());
-            letters = fixture.deadLetters(topics, 2);
-        }
-
-        PlainReference.assertSameRollouts(expected, rollouts);
-        assertEquals(2, letters.size(), "dead letters: " + letters);
-        assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("cannot decode")), letters.toString());
-        assertTrue(letters.stream().anyMatch(letter -> letter.getReason().contains("no-samples")
-                && letter.getReason().contains("n samples=0")), letters.toString());
     }
 
     @Test
