@@ -110,7 +110,7 @@ class SaslScramPipelineTest {
             new TopicBootstrap(client, catalogue).ensureTopics();
             grant(client, Stream.of(
                     ServiceAcls.verify(VERIFY.principal(), catalogue, VERIFY_GROUP, VERIFY_GROUP + "-"),
-                    ServiceAcls.draft(DRAFT.principal(), catalogue, DRAFT_GROUP),
+                    ServiceAcls.draft(DRAFT.principal(), catalogue, DRAFT_GROUP, VERIFY_GROUP),
                     ServiceAcls.selector(SELECTOR.principal(), catalogue, selectorApplicationId()),
                     ServiceAcls.trainer(TRAINER.principal(), catalogue, TRAINER_GROUP_PREFIX),
                     ServiceAcls.registry(REGISTRY.principal(), catalogue)).flatMap(List::stream).toList());

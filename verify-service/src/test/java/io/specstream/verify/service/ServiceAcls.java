@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <pre>{@code
  * new ServiceAcls("User:draft", catalogue)
- *         .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS)
+ *         .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS, Topics.SEQUENCES)
  *         .writes(Topics.DRAFTS, Topics.HEARTBEATS, Topics.DEAD_LETTERS)
  *         .group("draft-service", PatternType.LITERAL)
  *         .bindings();
@@ -37,23 +37,30 @@ final class ServiceAcls {
         this.catalogue = catalogue;
     }
 
-    /** verify-service: prompts in (read_committed), drafts and assignments followed; rollouts in transactions. */
+    /**
+     * verify-service: prompts in (read_committed), drafts and assignments followed, sequences read back on a
+     * takeover; rollouts in transactions.
+     */
     static List<AclBinding> verify(String principal, TopicCatalogue catalogue, String groupId,
                                    String transactionalIdPrefix) {
         return new ServiceAcls(principal, catalogue)
-                .reads(Topics.PROMPTS, Topics.DRAFTS, Topics.ASSIGNMENTS)
+                .reads(Topics.PROMPTS, Topics.DRAFTS, Topics.ASSIGNMENTS, Topics.SEQUENCES)
                 .writes(Topics.COMMITS, Topics.ACCEPTANCE, Topics.ROLLOUTS, Topics.SEQUENCES, Topics.DEAD_LETTERS)
                 .group(groupId, PatternType.LITERAL)
                 .transactionalIds(transactionalIdPrefix)
                 .bindings();
     }
 
-    /** draft-service: prompts, commits and assignments in; drafts, heartbeats and dead letters out. */
-    static List<AclBinding> draft(String principal, TopicCatalogue catalogue, String groupId) {
+    /**
+     * draft-service: prompts, commits, assignments and sequences in; drafts, heartbeats and dead letters out; the
+     * verify group's committed offsets looked up (DESCRIBE) when partitions are assigned.
+     */
+    static List<AclBinding> draft(String principal, TopicCatalogue catalogue, String groupId, String verifyGroupId) {
         return new ServiceAcls(principal, catalogue)
-                .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS)
+                .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS, Topics.SEQUENCES)
                 .writes(Topics.DRAFTS, Topics.HEARTBEATS, Topics.DEAD_LETTERS)
                 .group(groupId, PatternType.LITERAL)
+                .allow(ResourceType.GROUP, verifyGroupId, PatternType.LITERAL, AclOperation.DESCRIBE)
                 .bindings();
     }
 
