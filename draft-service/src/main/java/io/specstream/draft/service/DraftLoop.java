@@ -407,6 +407,7 @@ public final class DraftLoop implements Runnable, AutoCloseable {
                 rebuild(number, partitions);
             }
             owned.addAll(numbers);
+            LOG.info("partitions owned: {}", new TreeSet<>(owned));
         }
 
         /** Mirrors of partition {@code number}'s running sequences from its snapshots; positions to go on from. */

@@ -15,10 +15,15 @@ public final class Await {
 
     /** Returns once {@code condition} holds; fails naming {@code what} if it does not within the deadline. */
     public static void until(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(DEADLINE);
+        until(what, DEADLINE, condition);
+    }
+
+    /** As above, with a deadline of {@code patience}: for waits that include a broker's or a group's timeouts. */
+    public static void until(String what, Duration patience, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(patience);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for: " + what);
+                throw new AssertionError("waited " + patience.toSeconds() + " s for: " + what);
             }
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }

@@ -64,6 +64,11 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Transactional id, unique per verify instance (default: ${DEFAULT-VALUE}).")
     String transactionalId;
 
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64",
+            description = "Most sequences in one verify step; a request with more samples is refused "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
     @Option(names = "--coupled-draft-model-dir", paramLabel = "DIR",
             description = "Draft inside this verifier, in lock step, with this draft model: the coupled baseline "
                     + "(default: none; drafts come from draft-service over the drafts topic).")
@@ -100,13 +105,17 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--coupled-draft-model-dir and --model-free exclude each other; give one of them");
         }
+        if (maxBatch < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--max-batch': " + maxBatch + "; allowed values: an integer >= 1");
+        }
         ModelDirectory model = ModelDirectory.open(modelDir);
         InferenceOptions inference = InferenceOptions.cpu(decoding.threads());
         OpenedResources opened = new OpenedResources();
         try {
             // the selector may lengthen k up to twice the default where acceptance is high
             int maxDraft = coupledDraftDir == null ? 2 * decoding.k() : decoding.k();
-            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(64, 512, maxDraft, modelDir, inference)));
+            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(maxBatch, 512, maxDraft, modelDir, inference)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
             VerifierDrafting drafting = VerifierDrafting.fastest(inVerifier, decoding.k());
             if (draftServiceDrafters != null) {

@@ -62,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -503,6 +504,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             partitions.forEach(partition -> toRestore.add(partition.partition()));
             follow(partitions, true);
             owned.addAll(partitions.stream().map(TopicPartition::partition).toList());
+            LOG.info("prompts partitions owned: {}", new TreeSet<>(owned));
         }
 
         @Override
@@ -513,6 +515,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             }
             follow(partitions, false);
             owned.removeAll(partitions.stream().map(TopicPartition::partition).toList());
+            LOG.info("prompts partitions owned: {}", new TreeSet<>(owned));
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.SequenceSnapshot;
+import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.admin.SchemaBootstrap;
 import io.specstream.topology.admin.TopicBootstrap;
@@ -43,11 +44,38 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** One real broker and registry for a test class; each test gets its own topics (a fresh prefix). */
+/**
+ * One real broker and registry for a test class — in-process, or another process's ({@link #on}); each test gets
+ * its own topics (a fresh prefix).
+ */
 final class PipelineFixture implements AutoCloseable {
 
-    private final TestCluster cluster = TestCluster.start(new TopicCatalogue("base-", 1));
+    private final ClientSettings settings;
+    private final Supplier<SchemaRegistry> registries;
+    private final AutoCloseable owned;
+
+    /** A fixture on an in-process broker and registry of its own. */
+    PipelineFixture() {
+        this(TestCluster.start(new TopicCatalogue("base-", 1)));
+    }
+
+    private PipelineFixture(TestCluster cluster) {
+        this(cluster.settings(), cluster::registry, cluster);
+    }
+
+    private PipelineFixture(ClientSettings settings, Supplier<SchemaRegistry> registries, AutoCloseable owned) {
+        this.settings = settings;
+        this.registries = registries;
+        this.owned = owned;
+    }
+
+    /** A fixture on a broker and registry someone else runs (another process): closing it leaves them be. */
+    static PipelineFixture on(ClientSettings settings) {
+        return new PipelineFixture(settings, () -> new RestSchemaRegistryClient(settings.schemaRegistryUrl()), () -> {
+        });
+    }
 
     static Path models() {
         String configured = System.getProperty("specstream.models.dir");
@@ -92,11 +120,11 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     SchemaRegistry registry() {
-        return cluster.registry();
+        return registries.get();
     }
 
     ClientSettings settings() {
-        return cluster.settings();
+        return settings;
     }
 
     /** Fresh topics (2 partitions) under a new prefix, with their schemas registered. */
@@ -105,13 +133,13 @@ final class PipelineFixture implements AutoCloseable {
         try (Admin admin = Admin.create(settings().admin())) {
             new TopicBootstrap(admin, catalogue).ensureTopics();
         }
-        new SchemaBootstrap(cluster.registry(), catalogue).registerAll();
+        new SchemaBootstrap(registry(), catalogue).registerAll();
         return catalogue;
     }
 
     void publish(TopicCatalogue catalogue, List<RolloutRequest> requests) {
         String topic = catalogue.name(Topics.PROMPTS);
-        var serializer = Topics.PROMPTS.valueSerde(cluster.registry()).serializer();
+        var serializer = Topics.PROMPTS.valueSerde(registry()).serializer();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
             for (RolloutRequest request : requests) {
                 producer.send(new ProducerRecord<>(topic, request.getRequestId().getBytes(StandardCharsets.UTF_8),
@@ -125,7 +153,7 @@ final class PipelineFixture implements AutoCloseable {
     /** Publishes {@code request} to prompts partition {@code partition}; returns its offset. */
     long publishTo(TopicCatalogue catalogue, int partition, RolloutRequest request) {
         String topic = catalogue.name(Topics.PROMPTS);
-        var serializer = Topics.PROMPTS.valueSerde(cluster.registry()).serializer();
+        var serializer = Topics.PROMPTS.valueSerde(registry()).serializer();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
             return producer.send(new ProducerRecord<>(topic, partition,
                     request.getRequestId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, request)))
@@ -138,7 +166,7 @@ final class PipelineFixture implements AutoCloseable {
     /** Writes {@code snapshot} to the sequences partition {@code partition}, keyed like the verifier keys it. */
     void publishSnapshot(TopicCatalogue catalogue, int partition, SequenceSnapshot snapshot) {
         String topic = catalogue.name(Topics.SEQUENCES);
-        var serializer = Topics.SEQUENCES.valueSerde(cluster.registry()).serializer();
+        var serializer = Topics.SEQUENCES.valueSerde(registry()).serializer();
         String key = snapshot.getRequestId() + "#" + snapshot.getSampleIndex();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
             producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8),
@@ -150,7 +178,7 @@ final class PipelineFixture implements AutoCloseable {
 
     /** Every record on the sequences topic now (tombstones have a null value), in partition order. */
     List<ConsumerRecord<String, SequenceSnapshot>> snapshots(TopicCatalogue catalogue) {
-        Deserializer<SequenceSnapshot> values = Topics.SEQUENCES.valueSerde(cluster.registry()).deserializer();
+        Deserializer<SequenceSnapshot> values = Topics.SEQUENCES.valueSerde(registry()).deserializer();
         return TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.SEQUENCES),
                 new StringDeserializer(), values);
     }
@@ -165,7 +193,7 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     List<DeadLetter> deadLetters(TopicCatalogue catalogue, int count) {
-        Deserializer<DeadLetter> values = Topics.DEAD_LETTERS.valueSerde(cluster.registry()).deserializer();
+        Deserializer<DeadLetter> values = Topics.DEAD_LETTERS.valueSerde(registry()).deserializer();
         return TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.DEAD_LETTERS), count,
                 new StringDeserializer(), values).stream().map(ConsumerRecord::value).toList();
     }
@@ -182,14 +210,14 @@ final class PipelineFixture implements AutoCloseable {
 
     /** Rollouts a read_committed consumer sees, keyed "request#sample"; waits for {@code count} of them. */
     Map<String, Rollout> rollouts(TopicCatalogue catalogue, int count) {
-        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(cluster.registry()).deserializer();
+        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry()).deserializer();
         return bySequence(TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS), count,
                 new StringDeserializer(), values));
     }
 
     /** Every rollout committed so far, keyed "request#sample"; a second rollout for a sequence fails the test. */
     Map<String, Rollout> allRollouts(TopicCatalogue catalogue) {
-        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(cluster.registry()).deserializer();
+        Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry()).deserializer();
         return bySequence(TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS),
                 new StringDeserializer(), values));
     }
@@ -208,7 +236,7 @@ final class PipelineFixture implements AutoCloseable {
 
     /** Whether an acceptance event matching {@code wanted} appears before a generous deadline. */
     boolean acceptanceShows(TopicCatalogue catalogue, Predicate<AcceptanceEvent> wanted) {
-        Deserializer<AcceptanceEvent> values = Topics.ACCEPTANCE.valueSerde(cluster.registry()).deserializer();
+        Deserializer<AcceptanceEvent> values = Topics.ACCEPTANCE.valueSerde(registry()).deserializer();
         Map<String, Object> config = new HashMap<>(settings().kafkaCommon());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "acceptance-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -228,6 +256,10 @@ final class PipelineFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        cluster.close();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the broker", e);
+        }
     }
 }

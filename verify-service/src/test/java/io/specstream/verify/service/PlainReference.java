@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 final class PlainReference {
 
+    /**
+     * Log-probs agree to 1e-5 relative to their size (plus 1e-5): float32 logits computed over another shape — a
+     * batch of other sequences, or a resumed sequence's prompt and prefix in one prefill instead of token by token —
+     * round differently. A resumed sequence at T = 1 showed -3.2039977 against -3.2039859 (1.2e-5, 3.7e-6 relative).
+     */
     static final double LOG_PROB_TOLERANCE = 1e-5;
 
     private PlainReference() {
@@ -57,7 +62,11 @@ final class PlainReference {
         return values.stream().mapToDouble(Float::doubleValue).toArray();
     }
 
-    /** Exactly the expected sequences, each with the same tokens, log-probs (within 1e-5), finish reason and text. */
+    private static double tolerance(double logProb) {
+        return LOG_PROB_TOLERANCE * (1 + Math.abs(logProb));
+    }
+
+    /** Exactly the expected sequences, each with the same tokens, log-probs (within 1e-5 relative), finish reason and text. */
     static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
         assertEquals(expected.size(), rollouts.size(), "rollouts read: " + rollouts.keySet());
         for (CompletedRollout reference : expected) {
@@ -69,8 +78,9 @@ final class PlainReference {
             double[] raw = reference.rawLogProbs();
             double[] scaled = reference.samplingLogProbs();
             for (int i = 0; i < raw.length; i++) {
-                assertEquals(raw[i], rollout.getLogprobs().get(i), LOG_PROB_TOLERANCE, key + " raw log-prob " + i);
-                assertEquals(scaled[i], rollout.getScaledLogprobs().get(i), LOG_PROB_TOLERANCE, key + " sampling log-prob " + i);
+                assertEquals(raw[i], rollout.getLogprobs().get(i), tolerance(raw[i]), key + " raw log-prob " + i);
+                assertEquals(scaled[i], rollout.getScaledLogprobs().get(i), tolerance(scaled[i]),
+                        key + " sampling log-prob " + i);
             }
             assertEquals(reference.finishReason().name(), rollout.getFinishReason().name(), key + " finish reason");
             assertEquals(reference.responseText(), rollout.getResponseText(), key + " text");
