@@ -119,7 +119,7 @@ record Dockerfile(List<String> instructions) {
         return profiles;
     }
 
-    /** The stage a {@code COPY --from=STAGE} in stage {@code stage} copies from, if any. */
+    /** What the COPY --from= instructions of stage {@code stage} copy from (stages or images). */
     List<String> copiedFromBy(String stage) {
         List<String> from = new ArrayList<>();
         String current = null;
