@@ -19,6 +19,7 @@ import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.client.TopicSnapshot;
 import io.specstream.verify.cli.Placement;
 import io.specstream.verify.cli.RunMode;
+import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.verify.cli.RunPipeline;
 import io.specstream.verify.cli.TrainerEndpoint;
 import io.specstream.verify.service.VerifyMetrics;
@@ -71,7 +72,8 @@ public final class CellRunner {
     public CellResult run(CellKey key, Workload workload, IntConsumer progress) {
         TopicCatalogue catalogue = freshTopics();
         RunPipeline.Models models = new RunPipeline.Models(plan.targetDir(),
-                key.mode() == RunMode.FASTEST ? plan.draftDirs() : List.of(plan.singleDraftDir()), plan.k(), 1);
+                key.mode() == RunMode.FASTEST ? plan.draftDirs() : List.of(plan.singleDraftDir()), plan.k(),
+                InferenceOptions.cpu(1));
         RunPipeline.ModelFree modelFree = new RunPipeline.ModelFree(
                 ModelFreeDrafters.create("model-free", ModelFreeDrafters.all()), Placement.VERIFY);
         RunPipeline.Shape shape = new RunPipeline.Shape(key.concurrency(), verifyCore, draftCore);

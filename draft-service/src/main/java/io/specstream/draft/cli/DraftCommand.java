@@ -101,7 +101,7 @@ public final class DraftCommand implements Callable<Integer> {
             List<TailSource> drafters = new ArrayList<>();
             for (Path dir : modelDirs) {
                 DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(dir),
-                        InferenceOptions.cpu(decoding.threads())));
+                        InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads())));
                 drafters.add(TailSource.runAhead(opened.keep(ModelDrafter.withWindowFor(
                         String.valueOf(dir.getFileName()), session, decoding.k()))));
             }

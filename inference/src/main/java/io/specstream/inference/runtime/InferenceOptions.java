@@ -25,6 +25,14 @@ public record InferenceOptions(ExecutionProvider provider, int intraOpThreads) {
         }
     }
 
+    /**
+     * The provider named {@code provider} ({@code cpu} or {@code cuda:N}), refused naming {@code flag} (the command
+     * line's name for it) when it is neither.
+     */
+    public static InferenceOptions of(String flag, String provider, int intraOpThreads) {
+        return new InferenceOptions(ExecutionProvider.parse(flag, provider), intraOpThreads);
+    }
+
     public static InferenceOptions cpu(int intraOpThreads) {
         return new InferenceOptions(ExecutionProvider.cpu(), intraOpThreads);
     }

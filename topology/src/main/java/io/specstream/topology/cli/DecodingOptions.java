@@ -30,6 +30,16 @@ public final class DecodingOptions {
         threads = atLeastOne("--threads", value);
     }
 
+    @Option(names = "--execution-provider", paramLabel = "cpu|cuda:N", defaultValue = "cpu",
+            description = "Where ONNX Runtime runs the models: cpu, or cuda:N for GPU N (needs the gpu build, "
+                    + "deploy/README.md; a GPU that is not there fails the start) (default: ${DEFAULT-VALUE}).")
+    String executionProvider;
+
+    /** The {@code --execution-provider} value as given; the model-running command parses it. */
+    public String executionProvider() {
+        return executionProvider;
+    }
+
     public int k() {
         return k;
     }

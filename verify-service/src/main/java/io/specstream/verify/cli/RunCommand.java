@@ -8,6 +8,7 @@ import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.embedded.EmbeddedKafkaSettings;
 import io.specstream.topology.embedded.EmbeddedStack;
 import io.specstream.topology.json.JsonRecordCodec;
+import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.topology.cli.DecodingOptions;
 import io.specstream.topology.cli.OpenedResources;
 import io.specstream.topology.metrics.MetricsOptions;
@@ -118,7 +119,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
             ClientSettings settings = stack.clientSettings();
-            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDirs, decoding.k(), decoding.threads());
+            RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDirs, decoding.k(),
+                    InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads()));
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;

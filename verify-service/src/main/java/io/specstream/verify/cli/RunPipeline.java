@@ -39,8 +39,8 @@ import java.util.stream.Collectors;
  */
 public final class RunPipeline implements AutoCloseable {
 
-    /** Where the models are and how the services run; coupled and decoupled use the first draft model. */
-    public record Models(Path targetDir, List<Path> draftDirs, int k, int threads) {
+    /** Where the models are and how they run; coupled and decoupled use the first draft model. */
+    public record Models(Path targetDir, List<Path> draftDirs, int k, InferenceOptions inference) {
         public Models {
             draftDirs = List.copyOf(draftDirs);
         }
@@ -95,7 +95,7 @@ public final class RunPipeline implements AutoCloseable {
 
     private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, MeterRegistry metrics,
                         ClientSettings settings, TopicCatalogue catalogue) {
-        InferenceOptions inference = InferenceOptions.cpu(models.threads());
+        InferenceOptions inference = models.inference();
         ModelDirectory target = ModelDirectory.open(models.targetDir());
         int k = models.k();
         // Fastest-of-N lets the selector lengthen k up to twice the default where acceptance is high

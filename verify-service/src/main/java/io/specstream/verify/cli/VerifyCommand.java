@@ -110,7 +110,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     "Invalid value for option '--max-batch': " + maxBatch + "; allowed values: an integer >= 1");
         }
         ModelDirectory model = ModelDirectory.open(modelDir);
-        InferenceOptions inference = InferenceOptions.cpu(decoding.threads());
+        InferenceOptions inference = InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads());
         OpenedResources opened = new OpenedResources();
         try {
             // the selector may lengthen k up to twice the default where acceptance is high

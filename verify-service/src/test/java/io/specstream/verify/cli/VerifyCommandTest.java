@@ -41,6 +41,20 @@ class VerifyCommandTest {
     }
 
     @Test
+    void anUnknownExecutionProviderIsRefusedNamingTheFlagAndTheAllowedValues() {
+        String err = CommandRefusal.of("verify", "--model-dir", target().toString(), "--execution-provider", "tpu");
+
+        assertTrue(err.contains("--execution-provider='tpu' is not valid; allowed values:"), err);
+    }
+
+    @Test
+    void aMaxBatchBelowOneIsRefusedNamingTheFlag() {
+        String err = CommandRefusal.of("verify", "--model-dir", target().toString(), "--max-batch", "0");
+
+        assertTrue(err.contains("'--max-batch': 0; allowed values: an integer >= 1"), err);
+    }
+
+    @Test
     void aMetricsPortOutOfRangeIsRefusedNamingTheFlag() {
         String err = CommandRefusal.of("verify", "--model-dir", target().toString(), "--metrics-port", "70000");
 
