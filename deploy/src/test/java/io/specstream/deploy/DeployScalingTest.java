@@ -31,12 +31,17 @@ class DeployScalingTest {
         assertEquals(Set.of("verify", "draft"), scaled);
     }
 
+    /**
+     * Verify scales on its own group's lag; draft, which commits no offsets (it starts from the verify group's and
+     * the sequences topic), on the same backlog: the verify group's lag, the group its {@code --verify-group-id} names.
+     */
     @Test
-    void kedaConsumerGroupIsTheGroupIdItsDeploymentPasses() {
+    void kedaConsumerGroupIsTheVerifyGroupItsDeploymentFollows() {
         for (KubernetesManifests.Manifest scaledObject : scaledObjects()) {
             ContainerCommand target = targetCommand(scaledObject);
-            String groupId = target.value("--group-id")
-                    .or(() -> tree.defaultValue(target.subcommand(), "--group-id")).orElseThrow();
+            String flag = target.subcommand().equals("draft") ? "--verify-group-id" : "--group-id";
+            String groupId = target.value(flag)
+                    .or(() -> tree.defaultValue(target.subcommand(), flag)).orElseThrow();
             for (Object trigger : kafkaTriggers(scaledObject)) {
                 assertEquals(groupId, YamlPath.of("metadata", "consumerGroup").string(trigger).orElse(""),
                         scaledObject.where() + " watches another group than " + target.where() + " joins");
