@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +45,9 @@ class CrashRecoveryTest {
     static void start() {
         tokenizer = PipelineFixture.tokenizer();
         encoder = PipelineFixture.encoder(tokenizer);
-        requests = new ArrayList<>();
         // long enough that a crash noticed after a 6 s session timeout still finds sequences running
-        List<RolloutRequest> shipped = PipelineFixture.shippedPrompts(2, 128).subList(0, 40);
-        for (int i = 0; i < shipped.size(); i++) {
-            // every other prompt sampled at T = 1: a resumed sequence must draw the same noise as an uninterrupted one
-            requests.add(i % 2 == 0 ? shipped.get(i)
-                    : RolloutRequest.newBuilder(shipped.get(i)).setTemperature(1f).setSeed(200 + i).build());
-        }
+        requests = PipelineFixture.everyOtherAtTemperatureOne(
+                PipelineFixture.shippedPrompts(2, 128).subList(0, 40), 200);
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
             expected = PlainReference.of(engine, encoder, requests);
         }
@@ -71,26 +65,17 @@ class CrashRecoveryTest {
             PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
             ServiceProcess draft = pipeline.draft("draft");
             ServiceProcess victim = pipeline.verify("verify-a", MAX_BATCH);
-            victim.awaitOwned(Set.of(0, 1));
             ServiceProcess survivor = pipeline.verify("verify-b", MAX_BATCH);
-            Await.until("each verify instance owns one partition", RECOVERY,
-                    () -> survivor.owned().size() == 1 && victim.owned().size() == 1);
-            int moved = victim.owned().iterator().next();
+            int moved = sharePartitions(victim, survivor);
             draft.awaitOwned(Set.of(0, 1));
 
             try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
-                fixture.publish(pipeline.catalogue(), requests);
-                awaitMidRun(watch, moved);
-                long killedAt = System.currentTimeMillis();
-                victim.kill();
-                survivor.awaitOwned(Set.of(0, 1));
-                long ownedAt = System.currentTimeMillis();
-                awaitAll(watch);
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
 
                 System.out.printf("verify kill -9: the survivor owned partition %d after %.1f s, its first rollout "
                                 + "came %.1f s after the kill; %d sequences resumed from snapshots with %d tokens, "
-                                + "%d requests found already rolled out%n", moved, (ownedAt - killedAt) / 1e3,
-                        (firstIn(watch, moved, killedAt) - killedAt) / 1e3,
+                                + "%d requests found already rolled out%n", moved, takeover.ownedAfterSeconds(),
+                        (firstIn(watch, moved, takeover.killedAt()) - takeover.killedAt()) / 1e3,
                         (long) survivor.metric("specstream_verify_restored_sequences_total"),
                         (long) survivor.metric("specstream_verify_restored_tokens_total"),
                         (long) survivor.metric("specstream_verify_requests_already_finished_total"));
@@ -107,31 +92,50 @@ class CrashRecoveryTest {
             pipeline.startBroker();
             PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
             ServiceProcess victim = pipeline.draft("draft-a");
-            victim.awaitOwned(Set.of(0, 1));
             ServiceProcess survivor = pipeline.draft("draft-b");
-            Await.until("each draft instance owns one partition", RECOVERY,
-                    () -> survivor.owned().size() == 1 && victim.owned().size() == 1);
-            int moved = victim.owned().iterator().next();
-            ServiceProcess verify = pipeline.verify("verify", MAX_BATCH);
-            verify.awaitOwned(Set.of(0, 1));
+            int moved = sharePartitions(victim, survivor);
+            pipeline.verify("verify", MAX_BATCH).awaitOwned(Set.of(0, 1));
 
             try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
-                fixture.publish(pipeline.catalogue(), requests);
-                awaitMidRun(watch, moved);
-                long killedAt = System.currentTimeMillis();
-                victim.kill();
-                survivor.awaitOwned(Set.of(0, 1));
-                long ownedAt = System.currentTimeMillis();
-                awaitAll(watch);
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
 
                 System.out.printf("draft kill -9: the survivor owned partition %d after %.1f s and rebuilt %d mirrors "
-                                + "from snapshots%n", moved, (ownedAt - killedAt) / 1e3,
+                                + "from snapshots%n", moved, takeover.ownedAfterSeconds(),
                         (long) survivor.metric("specstream_draft_restored_sequences_total"));
                 assertTrue(survivor.metric("specstream_draft_restored_sequences_total") > 0,
                         "the surviving draft instance rebuilt the running sequences' mirrors from their snapshots");
                 assertExactlyThePlainRollouts(watch);
             }
         }
+    }
+
+    /** When the victim was killed, and when the survivor owned its partition. */
+    private record Takeover(long killedAt, long ownedAt) {
+        double ownedAfterSeconds() {
+            return (ownedAt - killedAt) / 1e3;
+        }
+    }
+
+    /**
+     * Waits until {@code victim}, started first, and {@code survivor} own one partition each; returns the victim's.
+     */
+    private static int sharePartitions(ServiceProcess victim, ServiceProcess survivor) {
+        Await.until("each of " + victim.name() + " and " + survivor.name() + " owns one partition", RECOVERY,
+                () -> survivor.owned().size() == 1 && victim.owned().size() == 1);
+        return victim.owned().iterator().next();
+    }
+
+    /** Publishes the workload, kills {@code victim} once partition {@code moved} is mid-run, waits for every rollout. */
+    private static Takeover killMidRun(ProcessPipeline pipeline, PipelineFixture fixture, RolloutWatch watch,
+                                       ServiceProcess victim, ServiceProcess survivor, int moved) {
+        fixture.publish(pipeline.catalogue(), requests);
+        awaitMidRun(watch, moved);
+        long killedAt = System.currentTimeMillis();
+        victim.kill();
+        survivor.awaitOwned(Set.of(0, 1));
+        long ownedAt = System.currentTimeMillis();
+        awaitAll(watch);
+        return new Takeover(killedAt, ownedAt);
     }
 
     @Test

@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,19 @@ final class PipelineFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /**
+     * {@code requests} with every other one sampled at T = 1 with a seed of its own ({@code seedBase + i}): a crash,
+     * a rebalance or a resumed prefix must not disturb the noise either.
+     */
+    static List<RolloutRequest> everyOtherAtTemperatureOne(List<RolloutRequest> requests, int seedBase) {
+        List<RolloutRequest> mixed = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            mixed.add(i % 2 == 0 ? requests.get(i)
+                    : RolloutRequest.newBuilder(requests.get(i)).setTemperature(1f).setSeed(seedBase + i).build());
+        }
+        return mixed;
     }
 
     static VerifyConfig verifyConfig(int maxDraftTokens) {

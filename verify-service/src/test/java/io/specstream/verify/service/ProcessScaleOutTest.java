@@ -37,12 +37,7 @@ class ProcessScaleOutTest {
     static void start() {
         tokenizer = PipelineFixture.tokenizer();
         PromptEncoder encoder = PipelineFixture.encoder(tokenizer);
-        requests = new ArrayList<>();
-        List<RolloutRequest> shipped = PipelineFixture.shippedPrompts(2, 48).subList(0, 16);
-        for (int i = 0; i < shipped.size(); i++) {
-            requests.add(i % 2 == 0 ? shipped.get(i)
-                    : RolloutRequest.newBuilder(shipped.get(i)).setTemperature(1f).setSeed(300 + i).build());
-        }
+        requests = PipelineFixture.everyOtherAtTemperatureOne(PipelineFixture.shippedPrompts(2, 48).subList(0, 16), 300);
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
             expected = PlainReference.of(engine, encoder, requests);
         }

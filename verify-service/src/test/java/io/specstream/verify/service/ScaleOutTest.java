@@ -47,13 +47,7 @@ class ScaleOutTest {
         fixture = new PipelineFixture();
         tokenizer = PipelineFixture.tokenizer();
         encoder = PipelineFixture.encoder(tokenizer);
-        requests = new ArrayList<>();
-        List<RolloutRequest> shipped = PipelineFixture.shippedPrompts(SAMPLES, 32);
-        for (int i = 0; i < shipped.size(); i++) {
-            // every other prompt sampled at T = 1 with its own seed: a rebalance must not disturb the noise either
-            requests.add(i % 2 == 0 ? shipped.get(i)
-                    : RolloutRequest.newBuilder(shipped.get(i)).setTemperature(1f).setSeed(100 + i).build());
-        }
+        requests = PipelineFixture.everyOtherAtTemperatureOne(PipelineFixture.shippedPrompts(SAMPLES, 32), 100);
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS))) {
             expected = PlainReference.of(engine, encoder, requests);
         }
