@@ -403,15 +403,20 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Set<Integer> numbers = new TreeSet<>();
             partitions.forEach(partition -> numbers.add(partition.partition()));
+            Map<TopicPartition, OffsetAndMetadata> rolledOut = verifyCommitted();
             for (int number : numbers) {
-                rebuild(number, partitions);
+                rebuild(number, partitions, rolledOut);
             }
             owned.addAll(numbers);
             LOG.info("partitions owned: {}", new TreeSet<>(owned));
         }
 
-        /** Mirrors of partition {@code number}'s running sequences from its snapshots; positions to go on from. */
-        private void rebuild(int number, Collection<TopicPartition> assigned) {
+        /**
+         * Mirrors of partition {@code number}'s running sequences from its snapshots; positions to go on from, given
+         * the verify group's committed prompt offsets {@code rolledOut}.
+         */
+        private void rebuild(int number, Collection<TopicPartition> assigned,
+                             Map<TopicPartition, OffsetAndMetadata> rolledOut) {
             TopicPartition changelog = new TopicPartition(sequencesTopic, number);
             TopicPartition prompts = new TopicPartition(promptsTopic, number);
             TopicPartition commits = new TopicPartition(commitsTopic, number);
@@ -444,11 +449,11 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             }
             metrics.restored(rebuilt);
             consumer.seek(changelog, restoreConsumer.position(changelog));
-            OffsetAndMetadata rolledOut = verifyCommitted(prompts);
-            if (rolledOut == null) {
+            OffsetAndMetadata promptsDone = rolledOut.get(prompts);
+            if (promptsDone == null) {
                 return; // the verifier committed nothing here yet: everything may be in flight, read from the start
             }
-            consumer.seek(prompts, rolledOut.offset());
+            consumer.seek(prompts, promptsDone.offset());
             OffsetAndTimestamp replayFrom = oldest == Long.MAX_VALUE ? null
                     : consumer.offsetsForTimes(Map.of(commits, oldest - COMMIT_REPLAY_MARGIN_MS)).get(commits);
             if (replayFrom == null) {
@@ -458,17 +463,18 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             }
         }
 
-        private OffsetAndMetadata verifyCommitted(TopicPartition prompts) {
+        /** The verify group's committed offsets, read once per assignment; none if they cannot be read. */
+        private Map<TopicPartition, OffsetAndMetadata> verifyCommitted() {
             try {
                 return admin.listConsumerGroupOffsets(verifyGroupId).partitionsToOffsetAndMetadata()
-                        .get(RESTORE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).get(prompts);
+                        .get(RESTORE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("cannot read the prompt offsets of group {}, reading {} from the start: {}", verifyGroupId,
-                        prompts, e.getMessage());
-                return null;
+                LOG.warn("cannot read the prompt offsets of group {}, reading prompts from the start: {}",
+                        verifyGroupId, e.getMessage());
+                return Map.of();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                return Map.of();
             }
         }
 

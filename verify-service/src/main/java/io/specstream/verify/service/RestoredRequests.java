@@ -31,10 +31,6 @@ final class RestoredRequests {
         RestoredRequest {
             prefixes = Map.copyOf(prefixes);
         }
-
-        int tokens() {
-            return prefixes.values().stream().mapToInt(CommittedPrefix::length).sum();
-        }
     }
 
     private final Map<Integer, Map<Long, Entry>> byPartition = new HashMap<>();

@@ -1,15 +1,11 @@
 package io.specstream.verify.service;
 
-import io.specstream.inference.text.PromptEncoder;
-import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.testing.Await;
 import io.specstream.verify.CompletedRollout;
-import io.specstream.verify.VerifyEngine;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,40 +32,28 @@ class CrashRecoveryTest {
     private static final Duration RECOVERY = Duration.ofMinutes(3);
     private static final int MAX_BATCH = 4;
 
-    private static TextTokenizer tokenizer;
-    private static PromptEncoder encoder;
     private static List<RolloutRequest> requests;
     private static List<CompletedRollout> expected;
 
     @BeforeAll
     static void start() {
-        tokenizer = PipelineFixture.tokenizer();
-        encoder = PipelineFixture.encoder(tokenizer);
         // long enough that a crash noticed after a 6 s session timeout still finds sequences running
         requests = PipelineFixture.everyOtherAtTemperatureOne(
                 PipelineFixture.shippedPrompts(2, 128).subList(0, 40), 200);
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
-            expected = PlainReference.of(engine, encoder, requests);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        tokenizer.close();
+        expected = PlainReference.computed(requests);
     }
 
     @Test
     void killingOneOfTwoVerifyInstancesMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
-        try (ProcessPipeline pipeline = new ProcessPipeline(work)) {
-            pipeline.startBroker();
-            PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
             ServiceProcess draft = pipeline.draft("draft");
             ServiceProcess victim = pipeline.verify("verify-a", MAX_BATCH);
             ServiceProcess survivor = pipeline.verify("verify-b", MAX_BATCH);
             int moved = sharePartitions(victim, survivor);
             draft.awaitOwned(Set.of(0, 1));
 
-            try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
                 Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
 
                 System.out.printf("verify kill -9: the survivor owned partition %d after %.1f s, its first rollout "
@@ -88,15 +72,14 @@ class CrashRecoveryTest {
 
     @Test
     void killingADraftInstanceMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
-        try (ProcessPipeline pipeline = new ProcessPipeline(work)) {
-            pipeline.startBroker();
-            PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
             ServiceProcess victim = pipeline.draft("draft-a");
             ServiceProcess survivor = pipeline.draft("draft-b");
             int moved = sharePartitions(victim, survivor);
             pipeline.verify("verify", MAX_BATCH).awaitOwned(Set.of(0, 1));
 
-            try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
                 Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
 
                 System.out.printf("draft kill -9: the survivor owned partition %d after %.1f s and rebuilt %d mirrors "
@@ -140,9 +123,8 @@ class CrashRecoveryTest {
 
     @Test
     void restartingTheBrokerMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
-        try (ProcessPipeline pipeline = new ProcessPipeline(work)) {
-            pipeline.startBroker();
-            PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
             ServiceProcess draft = pipeline.draft("draft");
             ServiceProcess verify = pipeline.verify("verify", MAX_BATCH);
             verify.awaitOwned(Set.of(0, 1));
@@ -150,14 +132,14 @@ class CrashRecoveryTest {
 
             fixture.publish(pipeline.catalogue(), requests);
             long killedAt;
-            try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
                 awaitMidRun(watch, 0);
                 killedAt = System.currentTimeMillis();
             }
             pipeline.killBroker();
             pipeline.startBroker();
             long upAt = System.currentTimeMillis();
-            try (RolloutWatch watch = new RolloutWatch(pipeline.settings(), fixture.registry(), pipeline.catalogue())) {
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
                 awaitAll(watch);
                 long firstAfter = watch.seen().stream().mapToLong(ConsumerRecord::timestamp)
                         .filter(timestamp -> timestamp > upAt).min().orElse(upAt);

@@ -1,5 +1,6 @@
 package io.specstream.verify.service;
 
+import io.specstream.inference.text.TextTokenizer;
 import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.Rollout;
@@ -36,6 +37,14 @@ final class PlainReference {
     /** Plain decoding of {@code requests} (greedy, or plain temperature sampling with the request's seed). */
     static List<CompletedRollout> of(VerifyEngine engine, PromptEncoder encoder, List<RolloutRequest> requests) {
         return new PlainRollouts(engine).run(specs(encoder, requests));
+    }
+
+    /** As {@link #of}, on a target engine and tokenizer of its own, closed before it returns. */
+    static List<CompletedRollout> computed(List<RolloutRequest> requests) {
+        try (TextTokenizer tokenizer = PipelineFixture.tokenizer();
+             VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
+            return of(engine, PipelineFixture.encoder(tokenizer), requests);
+        }
     }
 
     /** The engine's view of {@code requests}, one spec per request, in order. */

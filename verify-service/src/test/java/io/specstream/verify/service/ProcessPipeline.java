@@ -48,6 +48,13 @@ final class ProcessPipeline implements AutoCloseable {
         }
     }
 
+    /** A pipeline in {@code work} whose broker and registry are up. */
+    static ProcessPipeline started(Path work) {
+        ProcessPipeline pipeline = new ProcessPipeline(work);
+        pipeline.startBroker();
+        return pipeline;
+    }
+
     /** Starts (or starts again, on the same ports and data directory) the broker and registry; waits until up. */
     ServiceProcess startBroker() {
         broker = keep(ServiceProcess.start("broker", work.resolve("logs"), "up", "--data-dir",
@@ -80,6 +87,16 @@ final class ProcessPipeline implements AutoCloseable {
     /** What the test's own clients (the trainer's side) use. */
     ClientSettings settings() {
         return new ClientSettings(bootstrapServers(), schemaRegistryUrl(), QUICK_FAILURE_DETECTION);
+    }
+
+    /** The test's side of this pipeline's broker and registry. */
+    PipelineFixture fixture() {
+        return PipelineFixture.on(settings());
+    }
+
+    /** A trainer-side watch of the rollouts topic, from its beginning. */
+    RolloutWatch watchRollouts() {
+        return new RolloutWatch(settings(), fixture().registry(), catalogue());
     }
 
     TopicCatalogue catalogue() {

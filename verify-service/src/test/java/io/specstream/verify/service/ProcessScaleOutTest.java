@@ -1,13 +1,9 @@
 package io.specstream.verify.service;
 
-import io.specstream.inference.text.PromptEncoder;
-import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.testing.Await;
 import io.specstream.verify.CompletedRollout;
-import io.specstream.verify.VerifyEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,23 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ProcessScaleOutTest {
 
-    private static TextTokenizer tokenizer;
     private static List<RolloutRequest> requests;
     private static List<CompletedRollout> expected;
 
     @BeforeAll
     static void start() {
-        tokenizer = PipelineFixture.tokenizer();
-        PromptEncoder encoder = PipelineFixture.encoder(tokenizer);
         requests = PipelineFixture.everyOtherAtTemperatureOne(PipelineFixture.shippedPrompts(2, 48).subList(0, 16), 300);
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
-            expected = PlainReference.of(engine, encoder, requests);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        tokenizer.close();
+        expected = PlainReference.computed(requests);
     }
 
     @Test
@@ -60,9 +46,8 @@ class ProcessScaleOutTest {
 
     /** One run through {@code verifiers} verify and {@code drafters} draft processes, once they share the partitions. */
     private static Map<String, Rollout> runWith(Path work, int verifiers, int drafters) {
-        try (ProcessPipeline pipeline = new ProcessPipeline(work)) {
-            pipeline.startBroker();
-            PipelineFixture fixture = PipelineFixture.on(pipeline.settings());
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
             List<ServiceProcess> draft = new ArrayList<>();
             for (int i = 0; i < drafters; i++) {
                 draft.add(pipeline.draft("draft-" + i));

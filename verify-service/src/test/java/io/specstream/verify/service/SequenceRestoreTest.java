@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -67,8 +68,7 @@ class SequenceRestoreTest {
 
         MeterRegistry meters = new SimpleMeterRegistry();
         Map<String, Rollout> rollouts;
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(loop(engine, topics, meters), "verify")) {
+        try (RunningVerifier verify = verifying(topics, "verify-" + UUID.randomUUID(), meters)) {
             rollouts = fixture.rollouts(topics, 2);
         }
 
@@ -90,8 +90,7 @@ class SequenceRestoreTest {
 
         MeterRegistry meters = new SimpleMeterRegistry();
         String group = "verify-" + UUID.randomUUID();
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(loop(engine, topics, group, meters), "verify")) {
+        try (RunningVerifier verify = verifying(topics, group, meters)) {
             Await.until("both prompts are committed", () -> fixture.committedPromptOffsets(group) == 2);
         }
 
@@ -108,9 +107,7 @@ class SequenceRestoreTest {
         fixture.publishSnapshot(topics, PARTITION, finished(again, expected.get(0), offset + 7));
 
         Map<String, Rollout> rollouts;
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(
-                     loop(engine, topics, new SimpleMeterRegistry()), "verify")) {
+        try (RunningVerifier verify = verifying(topics)) {
             rollouts = fixture.rollouts(topics, 1);
         }
 
@@ -124,9 +121,7 @@ class SequenceRestoreTest {
         CompletedRollout expected = PlainReference.of(reference, encoder, List.of(request)).get(0);
         long offset = fixture.publishTo(topics, PARTITION, request);
 
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(
-                     loop(engine, topics, new SimpleMeterRegistry()), "verify")) {
+        try (RunningVerifier verify = verifying(topics)) {
             fixture.rollouts(topics, 1);
         }
 
@@ -159,9 +154,7 @@ class SequenceRestoreTest {
         RolloutRequest request = request("tombstoned", 2, 16, 0f);
         fixture.publishTo(topics, PARTITION, request);
 
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(
-                     loop(engine, topics, new SimpleMeterRegistry()), "verify")) {
+        try (RunningVerifier verify = verifying(topics)) {
             fixture.rollouts(topics, 2);
             Await.until("both sequences' last snapshot is a tombstone", () -> lastPerKey(topics).size() == 2
                     && lastPerKey(topics).values().stream().allMatch(last -> last.value() == null));
@@ -177,18 +170,32 @@ class SequenceRestoreTest {
     }
 
     private static Map<String, ConsumerRecord<String, SequenceSnapshot>> lastPerKey(TopicCatalogue topics) {
-        Map<String, ConsumerRecord<String, SequenceSnapshot>> last = new java.util.HashMap<>();
+        Map<String, ConsumerRecord<String, SequenceSnapshot>> last = new HashMap<>();
         fixture.snapshots(topics).forEach(record -> last.put(record.key(), record));
         return last;
     }
 
-    private static VerifyLoop loop(VerifyEngine engine, TopicCatalogue topics, MeterRegistry meters) {
-        return loop(engine, topics, "verify-" + UUID.randomUUID(), meters);
+    /** A verify loop on an engine of its own, on its own thread; closing stops the loop, then the engine. */
+    private record RunningVerifier(VerifyEngine engine, BackgroundLoop loop) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try {
+                loop.close();
+            } finally {
+                engine.close();
+            }
+        }
     }
 
-    private static VerifyLoop loop(VerifyEngine engine, TopicCatalogue topics, String group, MeterRegistry meters) {
-        return new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx",
+    private static RunningVerifier verifying(TopicCatalogue topics) {
+        return verifying(topics, "verify-" + UUID.randomUUID(), new SimpleMeterRegistry());
+    }
+
+    private static RunningVerifier verifying(TopicCatalogue topics, String group, MeterRegistry meters) {
+        VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4));
+        VerifyLoop loop = new VerifyLoop(engine, encoder, fixture.settings(), topics, group, group + "-tx",
                 VerifierDrafting.decoupled(), meters);
+        return new RunningVerifier(engine, BackgroundLoop.startFailingOnClose(loop, "verify"));
     }
 
     /** A shipped prompt (rl-math-0039) whose samples run to 128 tokens, greedy and at T = 1 with seed 11. */

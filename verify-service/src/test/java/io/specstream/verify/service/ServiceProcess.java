@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -91,12 +90,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until it has printed {@code text}; fails with its log if it exits first. */
     void awaitPrinted(String text) {
-        Await.until(name + " prints '" + text + "'", STARTUP, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
-            }
-            return log().contains(text);
-        });
+        Await.until(name + " prints '" + text + "'", STARTUP, () -> stillRunning() && log().contains(text));
     }
 
     /** The partitions it owns, as its last "partitions owned" line says (empty before the first). */
@@ -115,12 +109,16 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     void awaitOwned(Set<Integer> partitions) {
-        Await.until(name + " owns partitions " + partitions, STARTUP, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
-            }
-            return owned().equals(partitions);
-        });
+        Await.until(name + " owns partitions " + partitions, STARTUP,
+                () -> stillRunning() && owned().equals(partitions));
+    }
+
+    /** True while it runs; an exit fails the wait at once, with its log, instead of at the deadline. */
+    private boolean stillRunning() {
+        if (!process.isAlive()) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
+        }
+        return true;
     }
 
     /** The value of a counter or gauge it serves on its metrics endpoint ({@code --metrics-port}). */
@@ -152,10 +150,6 @@ final class ServiceProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
-    }
-
-    Optional<Integer> exitValue() {
-        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     private void waitForExit() {
