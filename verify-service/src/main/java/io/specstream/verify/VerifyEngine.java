@@ -50,6 +50,7 @@ public final class VerifyEngine implements AutoCloseable {
     private final Map<SequenceKey, VerifySequence> active = new LinkedHashMap<>();
     private final Map<SequenceKey, StepOutcome> admissions = new LinkedHashMap<>();
     private final List<CompletedRollout> finished = new ArrayList<>();
+    private long prefillNanos;
 
     /** An engine on an open session and tokenizer, which the caller keeps and closes. */
     public VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config) {
@@ -128,6 +129,7 @@ public final class VerifyEngine implements AutoCloseable {
     public List<SequenceKey> admit() {
         List<SequenceKey> joined = new ArrayList<>();
         while (!waiting.isEmpty() && active.size() + waiting.peek().spec().samples() <= config.maxBatchSequences()) {
+            long started = System.nanoTime();
             Queued queued = waiting.poll();
             RolloutSpec spec = queued.spec();
             if (queued.resumed().isEmpty()) {
@@ -144,6 +146,7 @@ public final class VerifyEngine implements AutoCloseable {
                     join(spec, s, alone.sequences().get(0), alone.lastLogits(), prefix, joined);
                 }
             }
+            prefillNanos += System.nanoTime() - started;
         }
         return joined;
     }
@@ -181,6 +184,14 @@ public final class VerifyEngine implements AutoCloseable {
     /** The committed prefix of a sequence in the batch, if it is there. */
     public Optional<CommittedPrefix> progress(SequenceKey key) {
         return Optional.ofNullable(active.get(key)).map(VerifySequence::prefix);
+    }
+
+    /**
+     * Wall time this engine spent so far in prefill (admission: prompts computed, first tokens drawn) and in the
+     * batched forward of its steps; the rest of a step is draft choice and acceptance.
+     */
+    public EngineTime time() {
+        return new EngineTime(prefillNanos, verifyStep.forwardNanos());
     }
 
     /** How many sequences are in the batch now (no copy of their keys). */

@@ -28,6 +28,7 @@ public final class VerifyStep {
     private final DraftChoice choice;
     private final int maxDraftTokens;
     private final int maxTokensPerStep;
+    private long forwardNanos;
 
     public VerifyStep(BatchedDecoder decoder, int vocab, int maxDraftTokens, int maxTokensPerStep) {
         this.decoder = decoder;
@@ -53,7 +54,9 @@ public final class VerifyStep {
             requests.add(new StepRequest(sequence.decoderId(), feed));
             choices.add(chosen);
         }
+        long started = System.nanoTime();
         StepResult result = decoder.step(requests);
+        forwardNanos += System.nanoTime() - started;
         List<StepOutcome> outcomes = new ArrayList<>(active.size());
         for (int s = 0; s < active.size(); s++) {
             VerifySequence sequence = active.get(s);
@@ -83,5 +86,10 @@ public final class VerifyStep {
                             .map(other -> Alternative.judge(other.drafter(), other.tokens(), tokens)).toList()));
         }
         return outcomes;
+    }
+
+    /** Wall time spent in the batched forward (the model run alone) since this step was made. */
+    long forwardNanos() {
+        return forwardNanos;
     }
 }

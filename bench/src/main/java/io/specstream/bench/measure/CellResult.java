@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * What one cell measured: the trainer's view (makespan, completion times), the verifier's acceptance events, and
- * from its meters the steps it took and the seconds it spent inside them.
+ * from its meters the steps it took, the seconds it spent inside them and where the rest of its time went.
  */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
-                         long verifySteps, double stepSeconds, List<String> pinning) {
+                         long verifySteps, double stepSeconds, VerifierTime verifierTime, List<String> pinning) {
 
     public CellResult {
         sequences = List.copyOf(sequences);

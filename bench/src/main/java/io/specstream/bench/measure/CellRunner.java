@@ -102,7 +102,7 @@ public final class CellRunner {
                 .stream().map(ConsumerRecord::value).toList();
         Timer steps = meters.get(VerifyMetrics.STEP).timer();
         return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(events, startMs, endMs),
-                steps.count(), steps.totalTime(TimeUnit.SECONDS), pinning);
+                steps.count(), steps.totalTime(TimeUnit.SECONDS), VerifierTime.of(meters), pinning);
     }
 
     /** Publishes epoch {@code epoch} at once and adds its sequences to {@code sequences} as their rollouts arrive. */

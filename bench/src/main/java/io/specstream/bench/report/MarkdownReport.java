@@ -3,6 +3,8 @@ package io.specstream.bench.report;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
+import io.specstream.bench.measure.VerifierTime;
+import io.specstream.verify.service.VerifierPhase;
 import io.specstream.verify.cli.RunMode;
 
 import java.io.IOException;
@@ -42,6 +44,7 @@ public final class MarkdownReport {
         summary(lines);
         acceptance(lines);
         overhead(lines);
+        verifierTime(lines);
         lines.add("## Charts");
         lines.add("");
         charts.forEach((file, caption) -> {
@@ -122,6 +125,39 @@ public final class MarkdownReport {
                         Locale.ROOT, "| %s | %d | %.2f | %.2f | %s |", sampling.label(), concurrency,
                         cell.makespanSeconds(), inProcess, percent(results.kafkaOverhead(sampling, concurrency)))));
             }
+        }
+        lines.add("");
+    }
+
+    private void verifierTime(List<String> lines) {
+        lines.add("## Where the verifier's time goes");
+        lines.add("");
+        lines.add("The verify loop's thread, every nanosecond charged to one phase, as shares of its run time: the "
+                + "batched forward; admission (prompts decoded and submitted, prefill); drafting (in-verifier "
+                + "drafters, draft choice, acceptance); output (records built, serialized and handed to a producer or "
+                + "the I/O side); transactions (flushes and commits on the step thread); polling (polls that return "
+                + "at once); waiting for prompts with nothing to do (epoch bubbles included). \"Overhead\" is "
+                + "output + transactions + polling over the time the verifier had work.");
+        lines.add("");
+        StringBuilder header = new StringBuilder("| sampling | concurrency | mode | run s |");
+        StringBuilder rule = new StringBuilder("| --- | ---: | --- | ---: |");
+        for (VerifierPhase phase : VerifierPhase.values()) {
+            header.append(' ').append(phase.tag()).append(" |");
+            rule.append(" ---: |");
+        }
+        lines.add(header.append(" overhead |").toString());
+        lines.add(rule.append(" ---: |").toString());
+        for (CellKey key : results.plan().cells()) {
+            results.cell(key).ifPresent(cell -> {
+                VerifierTime time = cell.verifierTime();
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %s | %.2f |",
+                        key.sampling().label(), key.concurrency(), key.mode().flagValue(), time.totalSeconds()));
+                for (VerifierPhase phase : VerifierPhase.values()) {
+                    row.append(String.format(Locale.ROOT, " %.1f %% |", 100 * time.share(phase)));
+                }
+                lines.add(row.append(String.format(Locale.ROOT, " %.1f %% |", 100 * time.overheadOutsideBubbles()))
+                        .toString());
+            });
         }
         lines.add("");
     }

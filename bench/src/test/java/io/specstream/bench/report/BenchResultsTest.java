@@ -5,6 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.VerifierTime;
 import io.specstream.bench.measure.SequenceResult;
 import io.specstream.verify.cli.RunMode;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,6 @@ class BenchResultsTest {
     private static CellResult cell(RunMode mode, double seconds, List<Integer> first, List<Integer> second) {
         return new CellResult(PLAIN.inMode(mode), seconds, List.of(new SequenceResult("r#0", 0, first, seconds / 2),
                 new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(List.of(), 0, 1), 1, seconds / 2,
-                List.of());
+                new VerifierTime(Map.of()), List.of());
     }
 }

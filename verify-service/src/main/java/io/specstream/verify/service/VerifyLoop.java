@@ -23,6 +23,7 @@ import io.specstream.topology.metrics.KafkaClientMeters;
 import io.specstream.topology.client.TopicSnapshot;
 import io.specstream.verify.CommittedPrefix;
 import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.EngineTime;
 import io.specstream.verify.service.RestoredRequests.RestoredRequest;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
@@ -117,8 +118,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final TopicCatalogue catalogue;
     private final String groupId;
     private final String transactionalId;
-    private final Clock clock = Clock.systemUTC();
-    private final OutputRecords records = new OutputRecords(clock);
+    private final Clock wallClock = Clock.systemUTC();
+    private final OutputRecords records = new OutputRecords(wallClock);
     private final PromptOffsets offsets = new PromptOffsets();
     private final RestoredRequests restored = new RestoredRequests();
     private final FinishedSnapshots finishedSnapshots = new FinishedSnapshots();
@@ -134,6 +135,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final MeterRegistry meterRegistry;
     private final VerifyMetrics metrics;
+    private final PhaseClock clock;
     private final AtomicLong handedOver = new AtomicLong();
     private volatile boolean open = true;
     private volatile KafkaConsumer<byte[], byte[]> promptConsumer;
@@ -154,6 +156,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                       String groupId, String transactionalId, VerifierDrafting drafting, MeterRegistry registry) {
         this.meterRegistry = registry;
         this.metrics = new VerifyMetrics(registry);
+        this.clock = new PhaseClock(metrics);
         this.drafting = drafting;
         this.sources = new DraftSources(drafting);
         this.engine = engine;
@@ -189,14 +192,17 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             Io io = new Io(registry, plain, completions, prompts, restoreConsumer);
             completions.initTransactions();
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), new Rebalance(io, draftConsumer));
+            clock.restart();
             while (open) {
-                for (ConsumerRecord<byte[], byte[]> record : pollPrompts(prompts)) {
+                ConsumerRecords<byte[], byte[]> polled = pollPrompts(prompts);
+                for (ConsumerRecord<byte[], byte[]> record : polled) {
                     if (toRestore.remove(record.partition())) {
                         restore(io, record.partition(), record.offset());
                     }
                     io.requests.decode(record).ifPresentOrElse(request -> submit(io, record, request),
                             () -> offsets.received(partitionOf(record), record.offset(), 0));
                 }
+                clock.charge(VerifierPhase.ADMISSION);
                 if (!draftConsumer.assignment().isEmpty()) {
                     for (ConsumerRecord<byte[], byte[]> record : draftConsumer.poll(Duration.ZERO)) {
                         if (record.topic().equals(io.draftsTopic)) {
@@ -208,11 +214,13 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                                     .ifPresent(reason -> io.deadLetters.publish(record, reason, null));
                         }
                     }
+                    clock.charge(VerifierPhase.POLLING);
                 }
                 if (engine.hasWork()) {
                     step(io);
                 }
                 complete(io, engine.takeFinished());
+                clock.charge(VerifierPhase.OUTPUT);
             }
         } catch (WakeupException e) {
             if (open) {
@@ -224,13 +232,18 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     /** Polls without waiting while the engine has work (invariant 2); otherwise waits for prompts, timed as idle. */
     private ConsumerRecords<byte[], byte[]> pollPrompts(KafkaConsumer<byte[], byte[]> prompts) {
         if (engine.hasWork()) {
-            return prompts.poll(Duration.ZERO);
+            try {
+                return prompts.poll(Duration.ZERO);
+            } finally {
+                clock.charge(VerifierPhase.POLLING);
+            }
         }
         long started = System.nanoTime();
         try {
             return prompts.poll(IDLE_POLL);
         } finally {
             metrics.idled(System.nanoTime() - started);
+            clock.charge(VerifierPhase.WAITING);
         }
     }
 
@@ -269,7 +282,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             RolloutSpec spec = specs.toSpec(request);
             submitResuming(spec, known.map(RestoredRequest::prefixes).orElse(Map.of()));
             specsById.put(spec.requestId(), spec);
-            admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), clock.millis()));
+            admitted.put(spec.requestId(), new AdmittedRequest(request, partition, record.offset(), wallClock.millis()));
             for (int s = 0; s < spec.samples(); s++) {
                 running.add(new SequenceKey(spec.requestId(), s));
             }
@@ -343,17 +356,19 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     }
 
     private void step(Io io) {
-        long startedMs = clock.millis();
+        long startedMs = wallClock.millis();
         long started = System.nanoTime();
+        EngineTime before = engine.time();
         List<SequenceKey> joined = engine.admit();
         sources.admitted(joined, specsById);
         sources.propose(engine.activeKeys());
         List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
         sources.stepped(outcomes);
+        clock.chargeStep(before, engine.time());
         long nanos = System.nanoTime() - started;
         long micros = nanos / 1_000;
         metrics.stepped(outcomes, nanos, engine.activeCount());
-        FirstToken first = new FirstToken(startedMs, clock.millis());
+        FirstToken first = new FirstToken(startedMs, wallClock.millis());
         Set<SequenceKey> snapshotDue = new LinkedHashSet<>(joined);
         for (StepOutcome outcome : outcomes) {
             int end = outcome.startPosition() + outcome.tokens().length;
@@ -397,6 +412,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         if (unsent.isEmpty() && positions.isEmpty()) {
             return;
         }
+        clock.charge(VerifierPhase.OUTPUT);
         try {
             if (!unsent.isEmpty()) {
                 // progress snapshots go out on the plain producer: one still in flight must not land after a final
@@ -411,12 +427,14 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                 io.completions.sendOffsetsToTransaction(positions, io.promptConsumer.groupMetadata());
             }
             io.completions.commitTransaction();
+            clock.charge(VerifierPhase.TRANSACTIONS);
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                  | UnsupportedVersionException e) {
             throw e;
         } catch (KafkaException e) {
             LOG.warn("completions of {} requests not committed, will retry: {}", unsent.size(), e.getMessage());
             io.completions.abortTransaction();
+            clock.charge(VerifierPhase.TRANSACTIONS);
             return;
         }
         metrics.rolloutsCommitted(unsent.stream().mapToInt(List::size).sum());
@@ -585,7 +603,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             this.completions = completions;
             this.promptConsumer = promptConsumer;
             this.deadLetters = new DeadLetterPublisher(plain, Topics.DEAD_LETTERS.valueSerde(registry).serializer(),
-                    catalogue, clock);
+                    catalogue, wallClock);
             this.requests = new RecordDecoder<>(Topics.PROMPTS.valueSerde(registry).deserializer(), deadLetters);
             this.chunks = new RecordDecoder<>(Topics.DRAFTS.valueSerde(registry).deserializer(), deadLetters);
             this.assignments = new RecordDecoder<>(Topics.ASSIGNMENTS.valueSerde(registry).deserializer(), deadLetters);

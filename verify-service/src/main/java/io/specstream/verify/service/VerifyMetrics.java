@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.specstream.verify.StepOutcome;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ public final class VerifyMetrics {
     public static final String RESTORED_SEQUENCES = "specstream.verify.restored.sequences";
     public static final String RESTORED_TOKENS = "specstream.verify.restored.tokens";
     public static final String ALREADY_FINISHED = "specstream.verify.requests.already.finished";
+    public static final String TIME = "specstream.verify.time";
     public static final String DRAFTER_TAG = "drafter";
+    public static final String PHASE_TAG = "phase";
 
     private final MeterRegistry registry;
     private final Timer step;
@@ -54,6 +57,7 @@ public final class VerifyMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, Counter> proposed = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<VerifierPhase, Counter> time = new EnumMap<>(VerifierPhase.class);
 
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -82,6 +86,15 @@ public final class VerifyMetrics {
                 .register(registry);
         Gauge.builder(ACTIVE_SEQUENCES, active, AtomicInteger::get).description("Sequences in the engine's batch")
                 .strongReference(true).register(registry);
+        for (VerifierPhase phase : VerifierPhase.values()) {
+            time.put(phase, Counter.builder(TIME).baseUnit("seconds").tag(PHASE_TAG, phase.tag())
+                    .description("Wall time of the verifier's step thread, by phase").register(registry));
+        }
+    }
+
+    /** {@code nanos} of the step thread's wall time went to {@code phase}. */
+    void spent(VerifierPhase phase, long nanos) {
+        time.get(phase).increment(nanos / 1e9);
     }
 
     /** One engine step that took {@code nanos} and gave {@code outcomes}; {@code activeAfter} sequences run on. */
