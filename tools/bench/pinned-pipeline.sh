@@ -40,11 +40,12 @@ await_line() { # file, text
 ${BROKER_CORE:+taskset -c "$BROKER_CORE"} java -jar "$jar" up >"$work/up.log" 2>&1 & pids+=($!); names+=(broker)
 await_line "$work/up.log" "SpecStream is up"
 case "$mode" in
-  plain) taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!); names+=(verify) ;;
+  plain) taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify --no-draft-service --no-selector \
+           >"$work/verify.log" 2>&1 & pids+=($!); names+=(verify) ;;
   coupled) taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify --coupled-draft-model-dir models/draft-small \
              >"$work/verify.log" 2>&1 & pids+=($!); names+=(verify) ;;
   decoupled)
-    taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify >"$work/verify.log" 2>&1 & pids+=($!); names+=(verify)
+    taskset -c "$verify_core" java ${VERIFY_JAVA_OPTS:-} -jar "$jar" verify --no-selector >"$work/verify.log" 2>&1 & pids+=($!); names+=(verify)
     taskset -c "$draft_core" java -jar "$jar" draft >"$work/draft.log" 2>&1 & pids+=($!); names+=(draft)
     await_line "$work/draft.log" "is running" ;;
   fastest|fastest-draft)
@@ -92,12 +93,13 @@ for name, (proposed, accepted_d, steps_d) in sorted(per_drafter.items()):
     print(f"  {name}: verified in {steps_d} sequence-steps, {accepted_d}/{proposed} accepted "
           f"({accepted_d / max(1, proposed):.2f}), {accepted_d / max(1, steps_d):.2f} accepted per step")
 
-# the verifier's side, from its acceptance events (one per sequence per step; a step's events share its cost)
+# the verifier's side, from its acceptance batches (one per step and partition; a step's events share its cost).
+# Only a verifier with a selector publishes them (plain and decoupled runs use --no-selector): then this part is empty.
 from confluent_kafka import Consumer
 import uuid
 consumer = Consumer({"bootstrap.servers": "127.0.0.1:9092", "group.id": "bench-" + str(uuid.uuid4()),
                      "auto.offset.reset": "earliest", "enable.auto.commit": False})
-consumer.subscribe(["acceptance"])
+consumer.subscribe(["acceptance-batches"])
 step_events = {}
 while True:
     message = consumer.poll(3.0)
@@ -105,11 +107,11 @@ while True:
         break
     if message.error():
         continue
-    event = client._serializer.decode_message(message.value())
-    if event["request_id"].startswith("warmup"):
-        continue
-    step = (event["step_cost_micros"], event["batch_size"])  # a step's events share its cost and batch
-    step_events.setdefault(step, []).append(event)
+    for event in client._serializer.decode_message(message.value())["events"]:
+        if event["request_id"].startswith("warmup"):
+            continue
+        step = (event["step_cost_micros"], event["batch_size"])  # a step's events share its cost and batch
+        step_events.setdefault(step, []).append(event)
 consumer.close()
 verify_steps = len(step_events)
 busy = sum(micros for (micros, _) in step_events) / 1e6

@@ -1,6 +1,6 @@
 package io.specstream.bench;
 
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 
 import java.nio.file.Path;
 import java.util.List;

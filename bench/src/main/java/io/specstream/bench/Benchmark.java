@@ -11,8 +11,8 @@ import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.embedded.EmbeddedKafkaSettings;
 import io.specstream.topology.embedded.EmbeddedStack;
-import io.specstream.verify.cli.PromptFile;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.PromptFile;
+import io.specstream.pipeline.cli.RunMode;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -54,6 +55,9 @@ public final class Benchmark {
         boolean pin = plan.pin() && CoreAffinity.availableCores() >= 2;
         OptionalInt verifyCore = pin ? OptionalInt.of(0) : OptionalInt.empty();
         OptionalInt draftCore = pin ? OptionalInt.of(1) : OptionalInt.empty();
+        // the verify core stands in for the verifier's device: nothing but its step thread runs there
+        Optional<String> reserved = pin ? CoreAffinity.keepProcessOff(0, CoreAffinity.availableCores())
+                .map(why -> "not kept off core 0 (" + why + ")") : Optional.empty();
         Map<CellKey, Workload> workloads = new HashMap<>();
         for (CellKey key : plan.cells()) {
             workloads.put(key.inMode(RunMode.PLAIN), Workload.of(prompts, plan.epochs(), key.sampling(),
@@ -81,7 +85,7 @@ public final class Benchmark {
             progress.finish();
         }
         BenchResults results = new BenchResults(plan, cells, inProcess,
-                setting(prompts, workloads.values().iterator().next(), pin, cells),
+                setting(prompts, workloads.values().iterator().next(), pin, reserved, cells),
                 (System.nanoTime() - started) / 1e9);
         Map<Path, String> charts = new BenchCharts(results).write(plan.outDir());
         Path report = new MarkdownReport(results).write(plan.outDir(), charts);
@@ -112,7 +116,7 @@ public final class Benchmark {
     }
 
     private List<String> setting(List<RolloutRequest> prompts, Workload workload, boolean pinned,
-                                 List<CellResult> cells) {
+                                 Optional<String> reserved, List<CellResult> cells) {
         List<String> lines = new ArrayList<>();
         lines.add("Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": `" + commandLine + "`");
         lines.add("Machine: " + CoreAffinity.availableCores() + " cores, " + System.getProperty("os.name") + " "
@@ -121,10 +125,12 @@ public final class Benchmark {
         if (pinned) {
             Set<String> seen = new LinkedHashSet<>();
             cells.forEach(c -> seen.addAll(c.pinning()));
-            lines.add("Pinning (one core stands in for one device): the verify loop — target model, lock-step drafter "
-                    + "of coupled, in-verifier n-gram and suffix drafters of fastest — on core 0; the draft-service "
-                    + "loop — draft models of decoupled and fastest — on core 1; broker, registry, selector and the "
-                    + "trainer's client unpinned. As applied: " + String.join("; ", seen) + ".");
+            lines.add("Pinning (one core stands in for one device): the verify step thread — target model, lock-step "
+                    + "drafter of coupled, in-verifier n-gram and suffix drafters of fastest — alone on core 0; the "
+                    + "draft-service loop — draft models of decoupled and fastest — on core 1; every other thread "
+                    + "(the verifier's I/O threads, broker, registry, selector, the trainer's client, the JVM's own) "
+                    + "kept off core 0, so on 2 cores they share core 1 with the draft loop. As applied: "
+                    + String.join("; ", seen) + reserved.map(why -> "; " + why).orElse("") + ".");
         } else {
             lines.add("Pinning: none (" + (plan.pin() ? "this machine has fewer than 2 cores" : "--no-pin") + ").");
         }

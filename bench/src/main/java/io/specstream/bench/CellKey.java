@@ -1,6 +1,6 @@
 package io.specstream.bench;
 
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 
 /** One cell of the benchmark grid: a mode, a sampling and the number of sequences a verify instance decodes at once. */
 public record CellKey(RunMode mode, Sampling sampling, int concurrency) {

@@ -1,5 +1,7 @@
 package io.specstream.draft;
 
+import io.specstream.contract.DraftTail;
+
 import io.specstream.inference.decode.SequenceId;
 import io.specstream.inference.sampling.NoiseKey;
 import io.specstream.inference.sampling.SamplingParams;

@@ -1,5 +1,7 @@
 package io.specstream.draft;
 
+import io.specstream.contract.Drafter;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

@@ -1,5 +1,9 @@
 package io.specstream.draft;
 
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.Drafter;
+import io.specstream.contract.SequenceKey;
+
 import io.specstream.inference.sampling.SamplingParams;
 
 import java.util.Arrays;

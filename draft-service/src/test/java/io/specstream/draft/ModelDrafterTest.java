@@ -1,5 +1,8 @@
 package io.specstream.draft;
 
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.SequenceKey;
+
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;

@@ -1,5 +1,8 @@
 package io.specstream.draft;
 
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.SequenceKey;
+
 import io.specstream.inference.sampling.SamplingParams;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import io.specstream.schemas.registry.RestSchemaRegistryClient;
 import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.selector.stream.SelectorMetrics;
 import io.specstream.selector.stream.SelectorTopology;
+import io.specstream.topology.catalogue.ConsumerGroups;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.client.ClientSettings;
 import java.io.IOException;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SelectorService implements AutoCloseable {
 
-    public static final String APPLICATION_ID_BASE = "specstream-selector";
+    public static final String APPLICATION_ID_BASE = ConsumerGroups.SELECTOR;
     private static final Logger LOG = LoggerFactory.getLogger(SelectorService.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";

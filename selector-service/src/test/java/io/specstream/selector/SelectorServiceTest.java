@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.selector.stream.SelectorMetrics;
@@ -113,12 +114,13 @@ class SelectorServiceTest {
         }
     }
 
+    /** In a batch of its own, in the partition of its request (there, the request id picks it, as for prompts). */
     private static void publish(AcceptanceEvent event) throws Exception {
         String topic = cluster.catalogue().name(Topics.ACCEPTANCE);
-        Serializer<AcceptanceEvent> serializer = Topics.ACCEPTANCE.valueSerde(cluster.registry()).serializer();
+        Serializer<AcceptanceBatch> serializer = Topics.ACCEPTANCE.valueSerde(cluster.registry()).serializer();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.settings().producer())) {
             producer.send(new ProducerRecord<>(topic, event.getRequestId().getBytes(StandardCharsets.UTF_8),
-                    serializer.serialize(topic, event))).get();
+                    serializer.serialize(topic, AcceptanceBatch.newBuilder().setEvents(List.of(event)).build()))).get();
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.specstream.verify;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.Drafter;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.Drafter;
+import io.specstream.contract.DrafterPool;
+import io.specstream.contract.SequenceKey;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ public final class CoupledRollouts {
 
     private final VerifyEngine engine;
     private final Drafter drafter;
+    private final DrafterPool<Drafter> pool;
     private final int k;
 
     public CoupledRollouts(VerifyEngine engine, Drafter drafter, int k) {
@@ -27,6 +29,7 @@ public final class CoupledRollouts {
         }
         this.engine = engine;
         this.drafter = drafter;
+        this.pool = new DrafterPool<>(List.of(drafter));
         this.k = k;
     }
 
@@ -40,16 +43,13 @@ public final class CoupledRollouts {
         List<CompletedRollout> done = new ArrayList<>();
         while (engine.hasWork()) {
             for (SequenceKey key : engine.admit()) {
-                RolloutSpec spec = byRequest.get(key.requestId());
-                drafter.open(key, spec.promptIds(), spec.sampling(), spec.seed());
+                pool.open(key, byRequest.get(key.requestId()).terms()).ifPresent(reason -> {
+                    throw new IllegalStateException("drafter " + drafter.name() + " cannot follow " + key + ": " + reason);
+                });
             }
-            Map<SequenceKey, DraftTail> tails = drafter.proposeAll(engine.activeKeys(), k);
+            Map<SequenceKey, DraftTail> tails = DrafterPool.propose(drafter, engine.activeKeys(), k).tails();
             for (StepOutcome outcome : engine.step(key -> Optional.ofNullable(tails.get(key)))) {
-                // the finishing delta too: a history drafter keeps the whole rollout
-                drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
-                if (outcome.finished()) {
-                    drafter.forget(outcome.key());
-                }
+                pool.committed(outcome.key(), outcome.startPosition(), outcome.tokens(), outcome.finished());
             }
             done.addAll(engine.takeFinished());
         }

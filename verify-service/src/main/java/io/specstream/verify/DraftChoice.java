@@ -1,6 +1,6 @@
 package io.specstream.verify;
 
-import io.specstream.draft.DraftTail;
+import io.specstream.contract.DraftTail;
 
 import java.util.ArrayList;
 import java.util.List;

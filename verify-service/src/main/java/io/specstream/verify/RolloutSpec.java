@@ -1,5 +1,6 @@
 package io.specstream.verify;
 
+import io.specstream.contract.RequestTerms;
 import io.specstream.inference.model.ModelConfig;
 import io.specstream.inference.sampling.SamplingParams;
 
@@ -57,6 +58,11 @@ public record RolloutSpec(
         if (stopStrings.stream().anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("request " + requestId + ": a stop string is empty; stop strings must hold at least one character");
         }
+    }
+
+    /** What a drafter needs to follow the request's sequences: prompt, group size and sampling rule. */
+    public RequestTerms terms() {
+        return new RequestTerms(promptIds, samples, sampling, seed);
     }
 
     /** Greedy request with no stop tokens or strings; handy for tests and benchmarks. */

@@ -1,6 +1,6 @@
 package io.specstream.verify;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.specstream.verify;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.decode.BatchedDecoder;
 import io.specstream.inference.decode.PrefilledGroup;
 import io.specstream.inference.decode.SequenceId;

@@ -1,6 +1,6 @@
 package io.specstream.verify;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.decode.SequenceId;
 import io.specstream.inference.sampling.NoiseKey;
 import io.specstream.inference.sampling.SampledToken;

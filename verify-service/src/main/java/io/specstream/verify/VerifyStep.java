@@ -1,6 +1,6 @@
 package io.specstream.verify;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.decode.BatchedDecoder;
 import io.specstream.inference.decode.StepRequest;
 import io.specstream.inference.decode.StepResult;

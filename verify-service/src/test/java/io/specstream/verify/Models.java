@@ -16,12 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The shipped models and prompts: {@code -Dspecstream.models.dir} (set by surefire) or {@code ../models}. */
-final class Models {
+public final class Models {
 
     private Models() {
     }
 
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("specstream.models.dir");
         Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
         if (!Files.isDirectory(root)) {
@@ -30,25 +30,25 @@ final class Models {
         return root;
     }
 
-    static ModelDirectory directory(String name) {
+    public static ModelDirectory directory(String name) {
         return ModelDirectory.open(root().resolve(name));
     }
 
-    static DecoderSession open(String name) {
+    public static DecoderSession open(String name) {
         return DecoderSession.open(directory(name), InferenceOptions.cpu(1));
     }
 
-    static TextTokenizer tokenizer() {
+    public static TextTokenizer tokenizer() {
         return TextTokenizer.open(directory("target").tokenizerFile());
     }
 
     /** A text prompt as the target expects it: BOS, then the text's tokens. */
-    static int[] prompt(TextTokenizer tokenizer, String text) {
+    public static int[] prompt(TextTokenizer tokenizer, String text) {
         return new PromptEncoder(tokenizer, directory("target").config()).encode(text);
     }
 
     /** Prompt texts of the shipped example set ({@code examples/prompts/rl-math.jsonl}), first {@code count}. */
-    static List<String> prompts(int count) {
+    public static List<String> prompts(int count) {
         Path file = root().resolveSibling("examples").resolve("prompts").resolve("rl-math.jsonl");
         ObjectMapper json = new ObjectMapper();
         List<String> prompts = new ArrayList<>();
@@ -65,7 +65,7 @@ final class Models {
         return prompts;
     }
 
-    static VerifyConfig config(int maxDraftTokens) {
+    public static VerifyConfig config(int maxDraftTokens) {
         return new VerifyConfig(64, 512, maxDraftTokens, root().resolve("target"), InferenceOptions.cpu(1));
     }
 }

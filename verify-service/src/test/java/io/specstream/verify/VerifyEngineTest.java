@@ -1,7 +1,7 @@
 package io.specstream.verify;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.TextTokenizer;

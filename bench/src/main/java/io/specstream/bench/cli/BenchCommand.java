@@ -6,7 +6,8 @@ import io.specstream.bench.Benchmark;
 import io.specstream.bench.Sampling;
 import io.specstream.topology.cli.EnumFlag;
 import io.specstream.topology.cli.ModelDirOption;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
+import io.specstream.topology.cli.ProgressCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark plain vs coupled vs decoupled vs fastest through the same pipeline; writes a "
                 + "Markdown report and PNG charts.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, ProgressCommand {
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "full",
             description = "Preset: full (every shipped prompt, 2 epochs, concurrency 1,8,32,64) or smoke (2 prompts, "

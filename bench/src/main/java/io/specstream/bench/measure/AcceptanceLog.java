@@ -1,6 +1,5 @@
 package io.specstream.bench.measure;
 
-import io.specstream.schemas.avro.AcceptanceEvent;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The verifier's side of a run, read back from its acceptance events (one per sequence per verify step): e.g. two
- * sequences stepped together, one verifying 4 draft-small tokens (3 accepted), one without a draft, give two events
- * — 2 sequence-steps, 1 of them drafted, draft-small 3 of 4 accepted.
+ * The verifier's side of a run, from its sequence-steps as the verify loop showed them ({@link StepLog}): e.g. two
+ * sequences stepped together, one verifying 4 draft-small tokens (3 accepted), one without a draft, give two
+ * sequence-steps, 1 of them drafted, draft-small 3 of 4 accepted.
  */
 public final class AcceptanceLog {
 
@@ -29,12 +28,12 @@ public final class AcceptanceLog {
     /** The label of sequence-steps without a draft in {@link #drafterShareOverTime}. */
     public static final String NO_DRAFT = "no draft";
 
-    private final List<AcceptanceEvent> events;
+    private final List<SequenceStep> events;
     private final long startMs;
     private final long endMs;
 
-    /** The events of a run that began at {@code startMs} and ended at {@code endMs} (epoch milliseconds). */
-    public AcceptanceLog(List<AcceptanceEvent> events, long startMs, long endMs) {
+    /** The sequence-steps of a run that began at {@code startMs} and ended at {@code endMs} (epoch milliseconds). */
+    public AcceptanceLog(List<SequenceStep> events, long startMs, long endMs) {
         this.events = List.copyOf(events);
         this.startMs = startMs;
         this.endMs = Math.max(endMs, startMs + 1);
@@ -52,11 +51,11 @@ public final class AcceptanceLog {
     /** Per drafter, in name order. */
     public Map<String, DrafterFigures> byDrafter() {
         Map<String, long[]> totals = new TreeMap<>();
-        for (AcceptanceEvent event : events) {
+        for (SequenceStep event : events) {
             if (drafted(event)) {
-                long[] t = totals.computeIfAbsent(event.getDrafter(), d -> new long[3]);
-                t[0] += event.getProposed();
-                t[1] += event.getAccepted();
+                long[] t = totals.computeIfAbsent(event.drafter(), d -> new long[3]);
+                t[0] += event.proposed();
+                t[1] += event.accepted();
                 t[2]++;
             }
         }
@@ -72,10 +71,10 @@ public final class AcceptanceLog {
     public double[] acceptanceOverProgress(int bins) {
         double[] accepted = new double[bins];
         int[] steps = new int[bins];
-        for (AcceptanceEvent event : events) {
+        for (SequenceStep event : events) {
             if (drafted(event)) {
                 int bin = bin(event, bins);
-                accepted[bin] += event.getAccepted();
+                accepted[bin] += event.accepted();
                 steps[bin]++;
             }
         }
@@ -90,10 +89,10 @@ public final class AcceptanceLog {
     public Map<String, double[]> drafterShareOverTime(int bins) {
         int[] all = new int[bins];
         Map<String, int[]> counts = new TreeMap<>();
-        for (AcceptanceEvent event : events) {
+        for (SequenceStep event : events) {
             int bin = bin(event, bins);
             all[bin]++;
-            counts.computeIfAbsent(drafted(event) ? event.getDrafter() : NO_DRAFT, d -> new int[bins])[bin]++;
+            counts.computeIfAbsent(drafted(event) ? event.drafter() : NO_DRAFT, d -> new int[bins])[bin]++;
         }
         Map<String, double[]> shares = new LinkedHashMap<>();
         counts.forEach((name, c) -> {
@@ -106,12 +105,12 @@ public final class AcceptanceLog {
         return shares;
     }
 
-    private int bin(AcceptanceEvent event, int bins) {
-        double at = (double) (event.getTimestampMs() - startMs) / (endMs - startMs);
+    private int bin(SequenceStep event, int bins) {
+        double at = (double) (event.timestampMs() - startMs) / (endMs - startMs);
         return (int) Math.min(bins - 1, Math.max(0, Math.floor(at * bins)));
     }
 
-    private static boolean drafted(AcceptanceEvent event) {
-        return event.getDrafter() != null && event.getProposed() > 0;
+    private static boolean drafted(SequenceStep event) {
+        return event.drafter() != null && event.proposed() > 0;
     }
 }

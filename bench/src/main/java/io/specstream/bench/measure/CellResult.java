@@ -1,5 +1,6 @@
 package io.specstream.bench.measure;
 
+import io.specstream.verify.service.VerifierTime;
 import io.specstream.bench.CellKey;
 
 import java.util.Arrays;

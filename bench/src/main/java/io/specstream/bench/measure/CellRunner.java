@@ -17,11 +17,12 @@ import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.client.TopicSnapshot;
-import io.specstream.verify.cli.Placement;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.Placement;
+import io.specstream.pipeline.cli.RunMode;
 import io.specstream.inference.runtime.InferenceOptions;
-import io.specstream.verify.cli.RunPipeline;
-import io.specstream.verify.cli.TrainerEndpoint;
+import io.specstream.pipeline.cli.RunPipeline;
+import io.specstream.pipeline.cli.TrainerEndpoint;
+import io.specstream.verify.service.VerifierTime;
 import io.specstream.verify.service.VerifyMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,15 +38,14 @@ import java.util.function.IntConsumer;
 /**
  * Runs one cell through {@link RunPipeline} — the pipeline {@code specstream run} starts — on topics of its own
  * (prefix {@code bench<N>-}, 2 partitions) of a shared broker: per epoch, publishes every request at once as a trainer would and
- * reads the rollouts back read_committed, timing each from its epoch's publication; then stops the services (which
- * flushes their producers) and reads every acceptance event of the cell.
+ * reads the rollouts back read_committed, timing each from its epoch's publication; the verify loop shows it every
+ * step ({@link StepLog}).
  */
 public final class CellRunner {
 
     private static final Duration POLL = Duration.ofMillis(50);
     /** One verify and one draft instance per cell: more partitions would only lengthen each cell's set-up. */
     private static final int PARTITIONS = 2;
-    private static final Duration READ_BACK = Duration.ofMinutes(2);
     /**
      * A cell whose next rollout is this late has stopped (e.g. its requests went to dead-letters): fail with a reason
      * rather than wait forever. The slowest sequence of the full benchmark takes a few seconds.
@@ -84,7 +84,8 @@ public final class CellRunner {
         long endMs;
         long started;
         long ended;
-        try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, meters, settings,
+        StepLog stepLog = new StepLog();
+        try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, meters, stepLog, settings,
                 catalogue);
              TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
             startMs = System.currentTimeMillis();
@@ -96,12 +97,8 @@ public final class CellRunner {
             endMs = System.currentTimeMillis();
             pinning = pipeline.pinning();
         }
-        List<AcceptanceEvent> events = TopicSnapshot.readToEnd(settings.consumer("bench-reader", true),
-                        catalogue.name(Topics.ACCEPTANCE), new ByteArrayDeserializer(),
-                        Topics.ACCEPTANCE.valueSerde(registry).deserializer(), READ_BACK)
-                .stream().map(ConsumerRecord::value).toList();
         Timer steps = meters.get(VerifyMetrics.STEP).timer();
-        return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(events, startMs, endMs),
+        return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(stepLog.steps(), startMs, endMs),
                 steps.count(), steps.totalTime(TimeUnit.SECONDS), VerifierTime.of(meters), pinning);
     }
 

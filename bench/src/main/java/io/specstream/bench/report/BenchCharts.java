@@ -4,7 +4,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -5,7 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.CellResult;
 import io.specstream.bench.measure.SequenceResult;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.specstream.bench.report;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
-import io.specstream.bench.measure.VerifierTime;
+import io.specstream.verify.service.VerifierTime;
 import io.specstream.verify.service.VerifierPhase;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

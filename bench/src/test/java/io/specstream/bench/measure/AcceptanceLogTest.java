@@ -1,6 +1,5 @@
 package io.specstream.bench.measure;
 
-import io.specstream.schemas.avro.AcceptanceEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AcceptanceLogTest {
 
     /** Two steps of 2 sequences: the first at t=1000 ms (3 ms, one draft-small draft), the second at t=1900 (5 ms). */
-    private static final List<AcceptanceEvent> EVENTS = List.of(
+    private static final List<SequenceStep> EVENTS = List.of(
             event("a", 0, "draft-small", 4, 3, 1_000, 3_000, 2),
             event("a", 1, null, 0, 0, 1_000, 3_000, 2),
             event("a", 0, "suffix", 2, 2, 1_900, 5_000, 2),
@@ -55,10 +54,8 @@ class AcceptanceLogTest {
         assertArrayEquals(new double[]{0.0, 0.5}, shares.get("suffix"), 1e-12);
     }
 
-    private static AcceptanceEvent event(String request, int sample, String drafter, int proposed, int accepted,
-                                         long timestampMs, long costMicros, int batch) {
-        return AcceptanceEvent.newBuilder().setRequestId(request).setSampleIndex(sample).setDrafter(drafter)
-                .setProposed(proposed).setAccepted(accepted).setTimestampMs(timestampMs).setStepCostMicros(costMicros)
-                .setBatchSize(batch).build();
+    private static SequenceStep event(String request, int sample, String drafter, int proposed, int accepted,
+                                      long timestampMs, long costMicros, int batch) {
+        return new SequenceStep(drafter, proposed, accepted, timestampMs);
     }
 }

@@ -5,9 +5,9 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
-import io.specstream.bench.measure.VerifierTime;
+import io.specstream.verify.service.VerifierTime;
 import io.specstream.bench.measure.SequenceResult;
-import io.specstream.verify.cli.RunMode;
+import io.specstream.pipeline.cli.RunMode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.specstream.draft.bench;
 
 import io.specstream.draft.NgramDrafter;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.sampling.SamplingParams;
 
 import java.util.ArrayList;

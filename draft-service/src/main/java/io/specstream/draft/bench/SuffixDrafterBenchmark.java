@@ -1,6 +1,6 @@
 package io.specstream.draft.bench;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.draft.SuffixDrafter;
 import io.specstream.draft.SuffixSettings;
 import io.specstream.inference.sampling.SamplingParams;

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.specstream.draft.DraftTail;
+import io.specstream.contract.DraftTail;
 
 import java.util.Collection;
 import java.util.HashMap;

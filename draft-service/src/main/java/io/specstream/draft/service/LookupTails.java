@@ -1,8 +1,8 @@
 package io.specstream.draft.service;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.Drafter;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.Drafter;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.sampling.SamplingParams;
 
 import java.util.ArrayList;

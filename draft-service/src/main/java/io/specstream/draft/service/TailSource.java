@@ -1,17 +1,19 @@
 package io.specstream.draft.service;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.Drafter;
+import io.specstream.contract.DrafterPool;
+import io.specstream.contract.SequenceFollower;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.Drafter;
 import io.specstream.draft.ModelDrafter;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.inference.sampling.SamplingParams;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * One drafter as the {@link DraftLoop} drives it: the loop forwards prompts and commits through it and, after each
- * poll, asks it for the tails to publish now. Two kinds:
+ * One drafter as the {@link DraftLoop} drives it: a {@link SequenceFollower} (the loop's {@link DrafterPool} forwards
+ * prompts and commits through it) that, after each poll, says which tails to publish now. Two kinds:
  * <ul>
  *   <li>{@link #runAhead(ModelDrafter)} — a draft model grows every tail by one token per call, up to its window,
  *       and a tail is published every {@link DraftLoop#PUBLISH_EVERY} tokens;</li>
@@ -20,7 +22,7 @@ import java.util.Map;
  *       the last one published.</li>
  * </ul>
  */
-public sealed interface TailSource permits RunAheadTails, LookupTails {
+public sealed interface TailSource extends SequenceFollower permits RunAheadTails, LookupTails {
 
     /** Tails to publish now, each with the drafting time spent on it for its sequence, and whether work is left. */
     record Drafted(Map<SequenceKey, DraftTail> tails, Map<SequenceKey, Long> costMicros, boolean workLeft) {
@@ -28,15 +30,10 @@ public sealed interface TailSource permits RunAheadTails, LookupTails {
 
     Drafter drafter();
 
+    @Override
     default String name() {
         return drafter().name();
     }
-
-    void open(SequenceKey key, int[] promptIds, SamplingParams params, long seed);
-
-    void onCommitted(SequenceKey key, int startPosition, int[] tokens);
-
-    void forget(SequenceKey key);
 
     /** Drafts for {@code keys} (the followed sequences this drafter runs for). */
     Drafted draft(List<SequenceKey> keys);

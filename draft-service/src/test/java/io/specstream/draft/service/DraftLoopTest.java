@@ -9,7 +9,9 @@ import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.CommitBatch;
 import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.DraftBatch;
 import io.specstream.schemas.avro.DraftChunk;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
@@ -87,8 +89,10 @@ class DraftLoopTest {
             assertEquals("draft-tiny", first.getDrafter());
             int guessed = first.getTokens().get(0);
             int other = guessed == 5 ? 6 : 5;
-            publish(Topics.COMMITS, id, CommitUpdate.newBuilder().setRequestId(id).setSampleIndex(0)
-                    .setStartPosition(0).setTokens(List.of(guessed, other)).setCommittedLength(2).build());
+            // keyed by the request id, the batch lands in its prompt's partition, as the verifier writes it
+            publish(Topics.COMMITS, id, CommitBatch.newBuilder().setUpdates(List.of(CommitUpdate.newBuilder()
+                    .setRequestId(id).setSampleIndex(0).setStartPosition(0).setTokens(List.of(guessed, other))
+                    .setCommittedLength(2).build())).build());
 
             DraftChunk after = awaitChunk(id, chunk -> chunk.getStartPosition() == 2).orElseThrow(
                     () -> new AssertionError("no chunk past the commit for " + id));
@@ -193,10 +197,10 @@ class DraftLoopTest {
     /** Every chunk of {@code requestId} in the drafts topic now. */
     private static List<DraftChunk> chunksOf(String requestId) {
         String topic = cluster.catalogue().name(Topics.DRAFTS);
-        Deserializer<DraftChunk> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
+        Deserializer<DraftBatch> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
         return TopicReader.readToEnd(cluster.settings().kafkaCommon(), topic, new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()).stream()
-                .map(record -> values.deserialize(topic, record.value()))
+                .flatMap(record -> values.deserialize(topic, record.value()).getChunks().stream())
                 .filter(chunk -> chunk.getRequestId().equals(requestId))
                 .toList();
     }
@@ -215,16 +219,17 @@ class DraftLoopTest {
     /** The first chunk of {@code requestId} matching {@code wanted}, polling up to a generous deadline. */
     private static Optional<DraftChunk> awaitChunk(String requestId, Predicate<DraftChunk> wanted) {
         String topic = cluster.catalogue().name(Topics.DRAFTS);
-        Deserializer<DraftChunk> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
+        Deserializer<DraftBatch> values = Topics.DRAFTS.valueSerde(cluster.registry()).deserializer();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(cluster.settings().consumer("reader-" + UUID.randomUUID(), false))) {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    DraftChunk chunk = values.deserialize(topic, record.value());
-                    if (chunk.getRequestId().equals(requestId) && wanted.test(chunk)) {
-                        return Optional.of(chunk);
+                    for (DraftChunk chunk : values.deserialize(topic, record.value()).getChunks()) {
+                        if (chunk.getRequestId().equals(requestId) && wanted.test(chunk)) {
+                            return Optional.of(chunk);
+                        }
                     }
                 }
             }

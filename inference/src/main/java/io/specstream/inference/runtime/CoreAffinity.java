@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * Pins the calling thread to one CPU core, so that on a machine without accelerators one core stands in for one
@@ -20,13 +23,28 @@ import java.util.Optional;
 public final class CoreAffinity {
 
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
+    private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
 
     private CoreAffinity() {
     }
 
-    /** Cores this process may run on (what pinning can choose from). */
+    /**
+     * Cores of this machine that pinning can choose from: those Linux has online ({@code /sys/devices/system/cpu/online},
+     * e.g. {@code 0-1}), not the JVM's count, which shrinks to what the calling thread may use once the process was
+     * kept off a core.
+     */
     public static int availableCores() {
-        return Runtime.getRuntime().availableProcessors();
+        try {
+            String online = Files.readString(ONLINE).trim();
+            int highest = -1;
+            for (String range : online.split(",")) {
+                String[] ends = range.split("-");
+                highest = Math.max(highest, Integer.parseInt(ends[ends.length - 1].trim()));
+            }
+            return highest + 1;
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /**
@@ -43,9 +61,36 @@ public final class CoreAffinity {
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.of("no thread id (" + THREAD_SELF + " unreadable: " + e.getMessage() + ")");
         }
+        return taskset("-p", "-c", Integer.toString(core), threadId);
+    }
+
+    /**
+     * Keeps every thread of this process, and every thread they start from now on, off {@code core} (of
+     * {@code cores}): the device core is then the pinned loop's alone, as a GPU would be, while the broker, the
+     * Kafka clients' threads and the JVM's own share the others. Empty when done, else why not.
+     *
+     * <p>Example on 2 cores: {@code keepProcessOff(0, 2)} runs {@code taskset -a -p -c 1 <pid>}; a loop that then
+     * calls {@code pinCurrentThread(0)} is alone on core 0.
+     */
+    public static Optional<String> keepProcessOff(int core, int cores) {
+        StringJoiner others = new StringJoiner(",");
+        for (int c = 0; c < cores; c++) {
+            if (c != core) {
+                others.add(Integer.toString(c));
+            }
+        }
+        if (others.length() == 0) {
+            return Optional.of("no core is left besides core " + core);
+        }
+        return taskset("-a", "-p", "-c", others.toString(), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    private static Optional<String> taskset(String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add("taskset");
+        command.addAll(List.of(arguments));
         try {
-            Process taskset = new ProcessBuilder("taskset", "-p", "-c", Integer.toString(core), threadId)
-                    .redirectErrorStream(true).start();
+            Process taskset = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return taskset.waitFor() == 0 ? Optional.empty() : Optional.of("taskset failed: " + output);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.specstream.selector.stream;
 
+import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.selector.SelectorConfig;
@@ -13,11 +14,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds each acceptance event into its request's state and forwards an assignment when the choice changes; when
- * every sample of the request has finished, drops the state and forwards a tombstone so the compacted topic forgets
- * the request. The event's record timestamp is "now" for heartbeat staleness, so replays decide as the first run did.
+ * Folds each acceptance event of a step's batch into its request's state and forwards an assignment when the choice
+ * changes; when every sample of the request has finished, drops the state and forwards a tombstone so the compacted
+ * topic forgets the request. A batch holds the requests of one partition, the one its record was written to, so each
+ * request's state lives in this task's store as if the events had come one by one keyed by request id. The record
+ * timestamp is "now" for heartbeat staleness, so replays decide as the first run did.
  */
-final class AcceptanceProcessor implements Processor<String, AcceptanceEvent, String, DrafterAssignment> {
+final class AcceptanceProcessor implements Processor<String, AcceptanceBatch, String, DrafterAssignment> {
 
     private final SelectorConfig config;
     private final SelectionPolicy policy;
@@ -45,24 +48,29 @@ final class AcceptanceProcessor implements Processor<String, AcceptanceEvent, St
     }
 
     @Override
-    public void process(Record<String, AcceptanceEvent> record) {
-        AcceptanceEvent event = record.value();
-        if (event == null) {
+    public void process(Record<String, AcceptanceBatch> record) {
+        if (record.value() == null) {
             return;
         }
+        for (AcceptanceEvent event : record.value().getEvents()) {
+            process(event, record.timestamp());
+        }
+    }
+
+    private void process(AcceptanceEvent event, long timestamp) {
         metrics.events().increment();
         String requestId = event.getRequestId();
         RequestState state = Optional.ofNullable(requests.get(requestId)).orElseGet(RequestState::empty)
                 .record(event, config.decay());
         if (state.allFinished()) {
             requests.delete(requestId);
-            context.forward(new Record<String, DrafterAssignment>(requestId, null, record.timestamp()));
+            context.forward(new Record<String, DrafterAssignment>(requestId, null, timestamp));
             return;
         }
-        Optional<Decision> decision = policy.decide(state, load.at(event.getBatchSize(), record.timestamp()));
+        Optional<Decision> decision = policy.decide(state, load.at(event.getBatchSize(), timestamp));
         if (decision.isPresent() && !state.lastEmitted().equals(Optional.of(decision.get().choice()))) {
             state = state.withEmitted(decision.get().choice());
-            context.forward(new Record<>(requestId, assignment(requestId, decision.get()), record.timestamp()));
+            context.forward(new Record<>(requestId, assignment(requestId, decision.get()), timestamp));
             metrics.assignments().increment();
         }
         requests.put(requestId, state);

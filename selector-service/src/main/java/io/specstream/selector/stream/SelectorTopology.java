@@ -56,7 +56,9 @@ public final class SelectorTopology {
         topology.addProcessor(SELECTOR, () -> new AcceptanceProcessor(config, REQUEST_STORE, HEARTBEAT_STORE, metrics),
                 ACCEPTANCE_SOURCE);
         // cached: a request's updates within a commit interval (one per sample per verify step) reach the changelog
-        // as one record, which cut the selector's writes to the broker about fourfold on groups of 4
+        // as one record, which cut the selector's writes to the broker about fourfold on groups of 4. Acceptance
+        // batches are unkeyed, written to the partition of their requests: the processor reads each event's request
+        // id, so no repartitioning is needed
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REQUEST_STORE),
                 Topics.ACCEPTANCE.keySerde(registry), new RequestStateSerde()).withCachingEnabled(), SELECTOR);
         // A global store is restored from its source topic byte for byte, so it must use that topic's serdes.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
@@ -51,7 +52,7 @@ class SelectorTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, AcceptanceEvent> acceptance;
+    private TestInputTopic<String, AcceptanceBatch> acceptance;
     private TestInputTopic<String, DraftHeartbeat> heartbeats;
     private TestOutputTopic<String, DrafterAssignment> assignments;
 
@@ -240,8 +241,9 @@ class SelectorTopologyTest {
         }
     }
 
+    /** As the verifier publishes it: in a step's batch, keyed nowhere, in the request's partition. */
     private void send(AcceptanceEvent event) {
-        acceptance.pipeInput(event.getRequestId(), event, NOW);
+        acceptance.pipeInput(null, AcceptanceBatch.newBuilder().setEvents(List.of(event)).setTimestampMs(NOW).build(), NOW);
     }
 
     private DrafterAssignment last() {

@@ -1,9 +1,9 @@
 package io.specstream.topology.catalogue;
 
-import io.specstream.schemas.avro.AcceptanceEvent;
-import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.schemas.avro.AcceptanceBatch;
+import io.specstream.schemas.avro.CommitBatch;
 import io.specstream.schemas.avro.DeadLetter;
-import io.specstream.schemas.avro.DraftChunk;
+import io.specstream.schemas.avro.DraftBatch;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.Rollout;
@@ -31,12 +31,17 @@ public final class Topics {
             avro("prompts", RolloutRequest.class, CleanupPolicy.DELETE, WEEK);
     public static final TopicSpec<String, Rollout> ROLLOUTS =
             avro("rollouts", Rollout.class, CleanupPolicy.DELETE, WEEK);
-    public static final TopicSpec<String, CommitUpdate> COMMITS =
-            avro("commits", CommitUpdate.class, CleanupPolicy.DELETE, HINT_RETENTION);
-    public static final TopicSpec<String, DraftChunk> DRAFTS =
-            avro("drafts", DraftChunk.class, CleanupPolicy.DELETE, HINT_RETENTION);
-    public static final TopicSpec<String, AcceptanceEvent> ACCEPTANCE =
-            avro("acceptance", AcceptanceEvent.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    /*
+     * The three hint topics carry batches: one record per verify step (or draft round) and partition, written to the
+     * partition numbered like the requests' prompts partition, with no key. Per-sequence records cost the step thread
+     * a serialization and a send each, 128 a step at batch 64, for consumers that read them together anyway.
+     */
+    public static final TopicSpec<String, CommitBatch> COMMITS =
+            avro("commit-batches", CommitBatch.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    public static final TopicSpec<String, DraftBatch> DRAFTS =
+            avro("draft-batches", DraftBatch.class, CleanupPolicy.DELETE, HINT_RETENTION);
+    public static final TopicSpec<String, AcceptanceBatch> ACCEPTANCE =
+            avro("acceptance-batches", AcceptanceBatch.class, CleanupPolicy.DELETE, HINT_RETENTION);
     public static final TopicSpec<String, DrafterAssignment> ASSIGNMENTS =
             avro("assignments", DrafterAssignment.class, CleanupPolicy.COMPACT, FOREVER);
     public static final TopicSpec<String, SequenceSnapshot> SEQUENCES =

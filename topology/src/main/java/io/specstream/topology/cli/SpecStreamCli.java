@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 public final class SpecStreamCli {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine = commandLine();
+        ProgressCommand.quietLoggingFor(commandLine, args);
+        System.exit(commandLine.execute(args));
     }
 
     /** The command line with its error handling: a bad flag prints usage, any other failure one line, no trace. */

@@ -36,7 +36,7 @@ class TopicCatalogueTest {
     @Test
     void catalogueHoldsEveryTopicOfTheDesignOnce() {
         List<String> names = Topics.all().stream().map(TopicSpec::baseName).toList();
-        assertEquals(List.of("prompts", "rollouts", "commits", "drafts", "acceptance", "assignments", "sequences",
+        assertEquals(List.of("prompts", "rollouts", "commit-batches", "draft-batches", "acceptance-batches", "assignments", "sequences",
                 "heartbeats", "dead-letters", "_schemas"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
     }

@@ -1,9 +1,10 @@
 package io.specstream.verify.service;
 
-import io.specstream.draft.DraftTail;
-import io.specstream.draft.Drafter;
-import io.specstream.draft.SequenceKey;
-import io.specstream.draft.service.AssignmentBook;
+import io.specstream.contract.AssignmentBook;
+import io.specstream.contract.DraftTail;
+import io.specstream.contract.Drafter;
+import io.specstream.contract.DrafterPool;
+import io.specstream.contract.SequenceKey;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.verify.DraftCandidates;
 import io.specstream.verify.RolloutSpec;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -23,8 +25,9 @@ import java.util.stream.Collectors;
  * {@link DrafterAssignment} when there is one. Also remembers what each tail cost to draft, for the acceptance
  * events the selector learns from.
  *
- * <p>In-verifier drafters follow sequences as the coupled loop did: opened on admission, told every commit, forgotten
- * at the finish; each proposes only for the requests whose assignment lists it (all, before any assignment).
+ * <p>In-verifier drafters are driven by a {@link DrafterPool}, as in the coupled loop and draft-service: opened on
+ * admission, told every commit, forgotten at the finish; each proposes only for the requests whose assignment lists
+ * it (all, before any assignment).
  */
 final class DraftSources {
 
@@ -33,12 +36,14 @@ final class DraftSources {
     }
 
     private final VerifierDrafting drafting;
+    private final DrafterPool<Drafter> inVerifier;
     private final AssignmentBook assignments;
     private final Map<SequenceKey, Map<String, Offer>> fromTopic = new HashMap<>();
     private final Map<SequenceKey, Map<String, Offer>> thisStep = new HashMap<>();
 
     DraftSources(VerifierDrafting drafting) {
         this.drafting = drafting;
+        this.inVerifier = new DrafterPool<>(drafting.inVerifier());
         this.assignments = drafting.knownDrafters().map(AssignmentBook::new).orElseGet(AssignmentBook::new);
     }
 
@@ -56,29 +61,30 @@ final class DraftSources {
         return drafting.followsAssignments() ? assignments.apply(requestId, assignment) : Optional.empty();
     }
 
-    /** Starts the in-verifier drafters on newly admitted sequences. */
-    void admitted(List<SequenceKey> keys, Map<String, RolloutSpec> specs) {
+    /**
+     * Starts the in-verifier drafters on newly admitted sequences; one they refuse (a prompt longer than a draft
+     * model's context, say) is decoded without their drafts.
+     */
+    void admitted(List<SequenceKey> keys, Function<String, RolloutSpec> specs) {
+        if (inVerifier.isEmpty()) {
+            return;
+        }
         for (SequenceKey key : keys) {
-            RolloutSpec spec = specs.get(key.requestId());
-            for (Drafter drafter : drafting.inVerifier()) {
-                drafter.open(key, spec.promptIds(), spec.sampling(), spec.seed());
-            }
+            inVerifier.open(key, specs.apply(key.requestId()).terms());
         }
     }
 
     /** Lets every in-verifier drafter propose for the active sequences it runs for, timing it. */
     void propose(List<SequenceKey> active) {
         thisStep.clear();
-        for (Drafter drafter : drafting.inVerifier()) {
+        for (Drafter drafter : inVerifier.drafters()) {
             Map<Integer, List<SequenceKey>> byLength = active.stream()
-                    .filter(key -> assignments.runs(key.requestId(), drafter.name()))
+                    .filter(key -> inVerifier.follows(key) && assignments.runs(key.requestId(), drafter.name()))
                     .collect(Collectors.groupingBy(key -> draftLength(key.requestId())));
             byLength.forEach((k, keys) -> {
-                long started = System.nanoTime();
-                Map<SequenceKey, DraftTail> tails = drafter.proposeAll(keys, k);
-                long perSequence = (System.nanoTime() - started) / 1_000 / keys.size();
-                tails.forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
-                        .put(tail.drafter(), new Offer(tail, perSequence)));
+                DrafterPool.Proposals proposals = DrafterPool.propose(drafter, keys, k);
+                proposals.tails().forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
+                        .put(tail.drafter(), new Offer(tail, proposals.microsPerSequence())));
             });
         }
     }
@@ -110,25 +116,21 @@ final class DraftSources {
         return assigned > 0 ? assigned : drafting.k();
     }
 
-    /** Drafting time of {@code drafter}'s tail for {@code key} this step, 0 if unknown. */
-    long costMicros(SequenceKey key, String drafter) {
-        Offer offer = thisStep.getOrDefault(key, Map.of()).get(drafter);
-        if (offer == null) {
-            offer = fromTopic.getOrDefault(key, Map.of()).get(drafter);
-        }
-        return offer == null ? 0 : offer.costMicros();
+    /** Drafting time of each drafter's tail for {@code key} this step, in microseconds (absent: unknown). */
+    Map<String, Long> costMicros(SequenceKey key) {
+        Map<String, Long> costs = new HashMap<>();
+        fromTopic.getOrDefault(key, Map.of()).forEach((drafter, offer) -> costs.put(drafter, offer.costMicros()));
+        thisStep.getOrDefault(key, Map.of()).forEach((drafter, offer) -> costs.put(drafter, offer.costMicros()));
+        return costs;
     }
 
-    /** Tells the in-verifier drafters what the step committed. */
+    /** Tells the in-verifier drafters what the step committed; the finishing delta too (history drafters keep it). */
     void stepped(List<StepOutcome> outcomes) {
+        if (inVerifier.isEmpty()) {
+            return;
+        }
         for (StepOutcome outcome : outcomes) {
-            for (Drafter drafter : drafting.inVerifier()) {
-                // the finishing delta too: a history drafter keeps the whole rollout for the prompt's next epoch
-                drafter.onCommitted(outcome.key(), outcome.startPosition(), outcome.tokens());
-                if (outcome.finished()) {
-                    drafter.forget(outcome.key());
-                }
-            }
+            inVerifier.committed(outcome.key(), outcome.startPosition(), outcome.tokens(), outcome.finished());
         }
     }
 
@@ -136,7 +138,7 @@ final class DraftSources {
     void drop(SequenceKey key) {
         fromTopic.remove(key);
         thisStep.remove(key);
-        drafting.inVerifier().forEach(drafter -> drafter.forget(key));
+        inVerifier.forget(key);
     }
 
     void dropRequest(String requestId) {

@@ -1,6 +1,6 @@
 package io.specstream.verify.service;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 

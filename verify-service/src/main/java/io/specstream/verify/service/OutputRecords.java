@@ -1,6 +1,8 @@
 package io.specstream.verify.service;
 
+import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.CommitBatch;
 import io.specstream.schemas.avro.DraftAlternative;
 import io.specstream.schemas.avro.CommitUpdate;
 import io.specstream.schemas.avro.DrafterStats;
@@ -9,10 +11,17 @@ import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.RolloutTimings;
 import io.specstream.schemas.avro.SequenceSnapshot;
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.verify.CommittedPrefix;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.StepOutcome;
+import io.specstream.schemas.registry.SchemaRegistry;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.deadletter.DeadLetterPublisher;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,16 +29,90 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * The Avro records the verifier writes, built from the engine's values: a {@link CommitUpdate} and an
- * {@link AcceptanceEvent} per step outcome, a {@link Rollout} and a final {@link SequenceSnapshot} per completion,
- * progress snapshots of running sequences.
+ * The verifier's one converter out: the producer records it writes, built from the engine's values and serialized
+ * through the catalogue's serdes — per step and partition a {@link CommitBatch} and an {@link AcceptanceBatch}, per
+ * completion a {@link Rollout} and a final {@link SequenceSnapshot} of each sample, progress snapshots of running
+ * sequences and tombstones. Batches go to the partition numbered like their requests' prompts partition, unkeyed;
+ * snapshots are keyed {@code request_id#sample_index} in that partition, so compaction keeps one per sequence.
  */
 final class OutputRecords {
 
     private final Clock clock;
+    private final TopicCatalogue catalogue;
+    private final SchemaRegistry registry;
+    private final String commitsTopic;
+    private final String acceptanceTopic;
+    private final String rolloutsTopic;
+    private final String sequencesTopic;
+    private final Serializer<String> keys;
+    private final Serializer<CommitBatch> commitBatches;
+    private final Serializer<AcceptanceBatch> acceptanceBatches;
+    private final Serializer<Rollout> rollouts;
+    private final Serializer<SequenceSnapshot> snapshots;
 
-    OutputRecords(Clock clock) {
+    OutputRecords(TopicCatalogue catalogue, SchemaRegistry registry, Clock clock) {
         this.clock = clock;
+        this.catalogue = catalogue;
+        this.registry = registry;
+        this.commitsTopic = catalogue.name(Topics.COMMITS);
+        this.acceptanceTopic = catalogue.name(Topics.ACCEPTANCE);
+        this.rolloutsTopic = catalogue.name(Topics.ROLLOUTS);
+        this.sequencesTopic = catalogue.name(Topics.SEQUENCES);
+        this.keys = Topics.SEQUENCES.keySerde(registry).serializer();
+        this.commitBatches = Topics.COMMITS.valueSerde(registry).serializer();
+        this.acceptanceBatches = Topics.ACCEPTANCE.valueSerde(registry).serializer();
+        this.rollouts = Topics.ROLLOUTS.valueSerde(registry).serializer();
+        this.snapshots = Topics.SEQUENCES.valueSerde(registry).serializer();
+    }
+
+    /** Dead letters through {@code producer}, keyed by the bad record's own key. */
+    DeadLetterPublisher deadLetters(Producer<byte[], byte[]> producer) {
+        return new DeadLetterPublisher(producer, Topics.DEAD_LETTERS.valueSerde(registry).serializer(), catalogue,
+                clock);
+    }
+
+    ProducerRecord<byte[], byte[]> commitBatch(int partition, List<CommitUpdate> updates) {
+        CommitBatch batch = CommitBatch.newBuilder().setUpdates(updates).setTimestampMs(clock.millis()).build();
+        return new ProducerRecord<>(commitsTopic, partition, null, commitBatches.serialize(commitsTopic, batch));
+    }
+
+    ProducerRecord<byte[], byte[]> acceptanceBatch(int partition, List<AcceptanceEvent> events) {
+        AcceptanceBatch batch = AcceptanceBatch.newBuilder().setEvents(events).setTimestampMs(clock.millis()).build();
+        return new ProducerRecord<>(acceptanceTopic, partition, null,
+                acceptanceBatches.serialize(acceptanceTopic, batch));
+    }
+
+    /** Every sample's Rollout and final snapshot: what one completion transaction writes for the request. */
+    List<ProducerRecord<byte[], byte[]>> completion(CompletedRequest request) {
+        Admission admission = request.admission();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (int i = 0; i < request.rollouts().size(); i++) {
+            CompletedRollout done = request.rollouts().get(i);
+            FirstToken first = request.firstTokens().get(done.sampleIndex());
+            out.add(new ProducerRecord<>(rolloutsTopic, keys.serialize(rolloutsTopic, done.requestId()),
+                    rollouts.serialize(rolloutsTopic, rollout(done, admission.request(), admission.receivedAtMs(),
+                            first))));
+            out.add(snapshotRecord(admission, done.key(), finalSnapshot(done, admission.request(),
+                    admission.offset())));
+        }
+        return out;
+    }
+
+    ProducerRecord<byte[], byte[]> progressSnapshot(StepReport.Progress progress) {
+        Admission admission = progress.request();
+        return snapshotRecord(admission, progress.key(), snapshot(progress.key(), admission.request(),
+                admission.spec().promptIds(), progress.prefix(), false, admission.offset()));
+    }
+
+    List<ProducerRecord<byte[], byte[]>> tombstones(int partition, List<SequenceKey> sequences) {
+        return sequences.stream().map(key -> new ProducerRecord<byte[], byte[]>(sequencesTopic, partition,
+                keys.serialize(sequencesTopic, key.toString()), null)).toList();
+    }
+
+    private ProducerRecord<byte[], byte[]> snapshotRecord(Admission admission, SequenceKey key,
+                                                          SequenceSnapshot snapshot) {
+        return new ProducerRecord<>(sequencesTopic, admission.partition().partition(),
+                keys.serialize(sequencesTopic, key.toString()), snapshots.serialize(sequencesTopic, snapshot));
     }
 
     CommitUpdate commit(StepOutcome outcome) {
@@ -45,8 +128,10 @@ final class OutputRecords {
                 .build();
     }
 
-    AcceptanceEvent acceptance(StepOutcome outcome, int batchSize, long stepMicros, int groupSize,
-                               ToLongFunction<String> draftCostMicros) {
+    AcceptanceEvent acceptance(StepReport.Sequence sequence, int batchSize, long stepMicros, long timestampMs) {
+        StepOutcome outcome = sequence.outcome();
+        ToLongFunction<String> draftCostMicros = drafter -> sequence.draftCostMicros().getOrDefault(drafter, 0L);
+        int groupSize = sequence.request().spec().samples();
         return AcceptanceEvent.newBuilder()
                 .setRequestId(outcome.key().requestId())
                 .setSampleIndex(outcome.key().sampleIndex())
@@ -57,7 +142,7 @@ final class OutputRecords {
                 .setBatchSize(batchSize)
                 .setStepCostMicros(stepMicros)
                 .setDraftCostMicros(outcome.drafter().map(draftCostMicros::applyAsLong).orElse(0L))
-                .setTimestampMs(clock.millis())
+                .setTimestampMs(timestampMs)
                 .setAlternatives(outcome.alternatives().stream().map(alternative -> DraftAlternative.newBuilder()
                         .setDrafter(alternative.drafter())
                         .setProposed(alternative.proposed())
@@ -70,7 +155,7 @@ final class OutputRecords {
     }
 
     /** The rollout of {@code done}, its timings measured from the request's arrival at {@code receivedAtMs}. */
-    Rollout rollout(CompletedRollout done, RolloutRequest request, long receivedAtMs, FirstToken first) {
+    private Rollout rollout(CompletedRollout done, RolloutRequest request, long receivedAtMs, FirstToken first) {
         List<DrafterStats> stats = new ArrayList<>();
         done.drafters().forEach((name, s) -> stats.add(DrafterStats.newBuilder().setDrafter(name)
                 .setProposed(s.proposed()).setAccepted(s.accepted()).setVerifySteps(s.verifySteps()).build()));
@@ -98,16 +183,10 @@ final class OutputRecords {
     }
 
     /** The final snapshot of {@code done}, read at {@code promptOffset}: its rollout is out, nothing to resume. */
-    SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request, long promptOffset) {
+    private SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request, long promptOffset) {
         return snapshot(done.key(), request, done.promptIds(),
                 new CommittedPrefix(done.responseIds(), done.rawLogProbs(), done.samplingLogProbs()), true,
                 promptOffset);
-    }
-
-    /** A running sequence's committed state: where a verifier taking it over resumes, and a drafter restarts. */
-    SequenceSnapshot progressSnapshot(SequenceKey key, RolloutRequest request, int[] promptIds, CommittedPrefix prefix,
-                                      long promptOffset) {
-        return snapshot(key, request, promptIds, prefix, false, promptOffset);
     }
 
     private SequenceSnapshot snapshot(SequenceKey key, RolloutRequest request, int[] promptIds, CommittedPrefix prefix,

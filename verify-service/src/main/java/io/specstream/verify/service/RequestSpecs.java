@@ -1,6 +1,6 @@
 package io.specstream.verify.service;
 
-import io.specstream.draft.service.RequestTerms;
+import io.specstream.contract.RequestTerms;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.verify.RolloutSpec;

@@ -1,6 +1,6 @@
 package io.specstream.verify.service;
 
-import io.specstream.draft.SequenceKey;
+import io.specstream.contract.SequenceKey;
 import io.specstream.schemas.avro.SequenceSnapshot;
 import io.specstream.verify.CommittedPrefix;
 

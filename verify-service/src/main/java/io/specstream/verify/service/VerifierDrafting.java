@@ -1,6 +1,6 @@
 package io.specstream.verify.service;
 
-import io.specstream.draft.Drafter;
+import io.specstream.contract.Drafter;
 
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +13,7 @@ import java.util.Set;
  * from the {@code drafts} topic (draft-service), and whether the selector's assignments pick among them.
  *
  * <pre>{@code
+ * VerifierDrafting.plain();                                         // no drafts at all
  * VerifierDrafting.coupled(modelDrafter, 4);                         // lock step, no topics
  * VerifierDrafting.decoupled();                                      // drafts topic only
  * VerifierDrafting.fastest(List.of(ngram, suffix), 4);               // both, ranked by the selector
@@ -38,6 +39,11 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
                 throw new IllegalArgumentException("drafter '" + drafter.name() + "' is configured twice");
             }
         }
+    }
+
+    /** Plain decoding: no drafter here, no drafts topic, no selector. */
+    public static VerifierDrafting plain() {
+        return new VerifierDrafting(List.of(), 0, false, false, Optional.empty());
     }
 
     /** The coupled baseline: {@code drafter} proposes {@code k} tokens per active sequence before each step. */

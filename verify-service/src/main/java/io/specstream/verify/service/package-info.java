@@ -1,8 +1,9 @@
 /**
- * verify-service on Kafka: {@link io.specstream.verify.service.VerifyLoop} drives the in-process
- * {@link io.specstream.verify.VerifyEngine} from the {@code prompts} and {@code drafts} topics and writes
- * {@code commits} and {@code acceptance} per step (plain producer) and {@code rollouts}, final {@code sequences}
- * snapshots and prompt offsets per batch of completions (one transaction);
- * {@link io.specstream.verify.service.VerifyService} starts it from a properties file.
+ * verify-service on Kafka. Two threads: {@link io.specstream.verify.service.VerifyLoop}, the step thread, drives the
+ * in-process {@link io.specstream.verify.VerifyEngine} from {@code prompts} and the hint topics and only decodes;
+ * {@link io.specstream.verify.service.VerifyOutput}, the I/O side, owns the producers and writes commit and acceptance
+ * batches where a consumer needs them, snapshots, and per batch of completions the rollouts, final snapshots and
+ * prompt offsets in one transaction. {@link io.specstream.verify.service.InputRecords} and
+ * {@link io.specstream.verify.service.OutputRecords} are the converters in and out.
  */
 package io.specstream.verify.service;

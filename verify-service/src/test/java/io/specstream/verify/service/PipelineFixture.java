@@ -5,6 +5,7 @@ import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.Rollout;
@@ -51,14 +52,14 @@ import java.util.function.Supplier;
  * One real broker and registry for a test class — in-process, or another process's ({@link #on}); each test gets
  * its own topics (a fresh prefix).
  */
-final class PipelineFixture implements AutoCloseable {
+public final class PipelineFixture implements AutoCloseable {
 
     private final ClientSettings settings;
     private final Supplier<SchemaRegistry> registries;
     private final AutoCloseable owned;
 
     /** A fixture on an in-process broker and registry of its own. */
-    PipelineFixture() {
+    public PipelineFixture() {
         this(TestCluster.start(new TopicCatalogue("base-", 1)));
     }
 
@@ -73,12 +74,12 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** A fixture on a broker and registry someone else runs (another process): closing it leaves them be. */
-    static PipelineFixture on(ClientSettings settings) {
+    public static PipelineFixture on(ClientSettings settings) {
         return new PipelineFixture(settings, () -> new RestSchemaRegistryClient(settings.schemaRegistryUrl()), () -> {
         });
     }
 
-    static Path models() {
+    public static Path models() {
         String configured = System.getProperty("specstream.models.dir");
         Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
         if (!Files.isDirectory(root)) {
@@ -91,7 +92,7 @@ final class PipelineFixture implements AutoCloseable {
      * The shipped example prompts (examples/prompts/rl-math.jsonl), each with {@code samples} samples and at most
      * {@code maxNewTokens} tokens.
      */
-    static List<RolloutRequest> shippedPrompts(int samples, int maxNewTokens) {
+    public static List<RolloutRequest> shippedPrompts(int samples, int maxNewTokens) {
         Path file = models().resolveSibling("examples").resolve("prompts").resolve("rl-math.jsonl");
         JsonRecordCodec codec = new JsonRecordCodec();
         try {
@@ -108,7 +109,7 @@ final class PipelineFixture implements AutoCloseable {
      * {@code requests} with every other one sampled at T = 1 with a seed of its own ({@code seedBase + i}): a crash,
      * a rebalance or a resumed prefix must not disturb the noise either.
      */
-    static List<RolloutRequest> everyOtherAtTemperatureOne(List<RolloutRequest> requests, int seedBase) {
+    public static List<RolloutRequest> everyOtherAtTemperatureOne(List<RolloutRequest> requests, int seedBase) {
         List<RolloutRequest> mixed = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             mixed.add(i % 2 == 0 ? requests.get(i)
@@ -117,32 +118,32 @@ final class PipelineFixture implements AutoCloseable {
         return mixed;
     }
 
-    static VerifyConfig verifyConfig(int maxDraftTokens) {
+    public static VerifyConfig verifyConfig(int maxDraftTokens) {
         return new VerifyConfig(64, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1));
     }
 
-    static DecoderSession session(String model) {
+    public static DecoderSession session(String model) {
         return DecoderSession.open(ModelDirectory.open(models().resolve(model)), InferenceOptions.cpu(1));
     }
 
-    static TextTokenizer tokenizer() {
+    public static TextTokenizer tokenizer() {
         return TextTokenizer.open(ModelDirectory.open(models().resolve("target")).tokenizerFile());
     }
 
-    static PromptEncoder encoder(TextTokenizer tokenizer) {
+    public static PromptEncoder encoder(TextTokenizer tokenizer) {
         return new PromptEncoder(tokenizer, ModelDirectory.open(models().resolve("target")).config());
     }
 
-    SchemaRegistry registry() {
+    public SchemaRegistry registry() {
         return registries.get();
     }
 
-    ClientSettings settings() {
+    public ClientSettings settings() {
         return settings;
     }
 
     /** Fresh topics (2 partitions) under a new prefix, with their schemas registered. */
-    TopicCatalogue freshTopics() {
+    public TopicCatalogue freshTopics() {
         TopicCatalogue catalogue = new TopicCatalogue("t" + UUID.randomUUID().toString().substring(0, 8) + "-", 2);
         try (Admin admin = Admin.create(settings().admin())) {
             new TopicBootstrap(admin, catalogue).ensureTopics();
@@ -151,7 +152,7 @@ final class PipelineFixture implements AutoCloseable {
         return catalogue;
     }
 
-    void publish(TopicCatalogue catalogue, List<RolloutRequest> requests) {
+    public void publish(TopicCatalogue catalogue, List<RolloutRequest> requests) {
         String topic = catalogue.name(Topics.PROMPTS);
         var serializer = Topics.PROMPTS.valueSerde(registry()).serializer();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
@@ -165,7 +166,7 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Publishes {@code request} to prompts partition {@code partition}; returns its offset. */
-    long publishTo(TopicCatalogue catalogue, int partition, RolloutRequest request) {
+    public long publishTo(TopicCatalogue catalogue, int partition, RolloutRequest request) {
         String topic = catalogue.name(Topics.PROMPTS);
         var serializer = Topics.PROMPTS.valueSerde(registry()).serializer();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
@@ -178,7 +179,7 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Writes {@code snapshot} to the sequences partition {@code partition}, keyed like the verifier keys it. */
-    void publishSnapshot(TopicCatalogue catalogue, int partition, SequenceSnapshot snapshot) {
+    public void publishSnapshot(TopicCatalogue catalogue, int partition, SequenceSnapshot snapshot) {
         String topic = catalogue.name(Topics.SEQUENCES);
         var serializer = Topics.SEQUENCES.valueSerde(registry()).serializer();
         String key = snapshot.getRequestId() + "#" + snapshot.getSampleIndex();
@@ -191,13 +192,13 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Every record on the sequences topic now (tombstones have a null value), in partition order. */
-    List<ConsumerRecord<String, SequenceSnapshot>> snapshots(TopicCatalogue catalogue) {
+    public List<ConsumerRecord<String, SequenceSnapshot>> snapshots(TopicCatalogue catalogue) {
         Deserializer<SequenceSnapshot> values = Topics.SEQUENCES.valueSerde(registry()).deserializer();
         return TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.SEQUENCES),
                 new StringDeserializer(), values);
     }
 
-    void publishRaw(TopicCatalogue catalogue, String key, byte[] value) {
+    public void publishRaw(TopicCatalogue catalogue, String key, byte[] value) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings().producer())) {
             producer.send(new ProducerRecord<>(catalogue.name(Topics.PROMPTS), key.getBytes(StandardCharsets.UTF_8),
                     value)).get();
@@ -206,14 +207,14 @@ final class PipelineFixture implements AutoCloseable {
         }
     }
 
-    List<DeadLetter> deadLetters(TopicCatalogue catalogue, int count) {
+    public List<DeadLetter> deadLetters(TopicCatalogue catalogue, int count) {
         Deserializer<DeadLetter> values = Topics.DEAD_LETTERS.valueSerde(registry()).deserializer();
         return TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.DEAD_LETTERS), count,
                 new StringDeserializer(), values).stream().map(ConsumerRecord::value).toList();
     }
 
     /** Sum over partitions of the prompt offsets {@code groupId} has committed. */
-    long committedPromptOffsets(String groupId) {
+    public long committedPromptOffsets(String groupId) {
         try (Admin admin = Admin.create(settings().admin())) {
             return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().values().stream()
                     .mapToLong(OffsetAndMetadata::offset).sum();
@@ -223,14 +224,14 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Rollouts a read_committed consumer sees, keyed "request#sample"; waits for {@code count} of them. */
-    Map<String, Rollout> rollouts(TopicCatalogue catalogue, int count) {
+    public Map<String, Rollout> rollouts(TopicCatalogue catalogue, int count) {
         Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry()).deserializer();
         return bySequence(TopicReader.read(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS), count,
                 new StringDeserializer(), values));
     }
 
     /** Every rollout committed so far, keyed "request#sample"; a second rollout for a sequence fails the test. */
-    Map<String, Rollout> allRollouts(TopicCatalogue catalogue) {
+    public Map<String, Rollout> allRollouts(TopicCatalogue catalogue) {
         Deserializer<Rollout> values = Topics.ROLLOUTS.valueSerde(registry()).deserializer();
         return bySequence(TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.ROLLOUTS),
                 new StringDeserializer(), values));
@@ -248,18 +249,18 @@ final class PipelineFixture implements AutoCloseable {
         return byKey;
     }
 
-    /** Whether an acceptance event matching {@code wanted} appears before a generous deadline. */
-    boolean acceptanceShows(TopicCatalogue catalogue, Predicate<AcceptanceEvent> wanted) {
-        Deserializer<AcceptanceEvent> values = Topics.ACCEPTANCE.valueSerde(registry()).deserializer();
+    /** Whether an acceptance event matching {@code wanted} appears (in a step's batch) before a generous deadline. */
+    public boolean acceptanceShows(TopicCatalogue catalogue, Predicate<AcceptanceEvent> wanted) {
+        Deserializer<AcceptanceBatch> values = Topics.ACCEPTANCE.valueSerde(registry()).deserializer();
         Map<String, Object> config = new HashMap<>(settings().kafkaCommon());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "acceptance-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, AcceptanceEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, AcceptanceBatch> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
             consumer.subscribe(List.of(catalogue.name(Topics.ACCEPTANCE)));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, AcceptanceEvent> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (wanted.test(record.value())) {
+                for (ConsumerRecord<String, AcceptanceBatch> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value().getEvents().stream().anyMatch(wanted)) {
                         return true;
                     }
                 }

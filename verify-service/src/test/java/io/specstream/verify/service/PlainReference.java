@@ -22,25 +22,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * What the target alone gives for some requests — computed in-process, built without the service's own translation
  * of requests — and the check that the rollouts a pipeline wrote equal it token for token.
  */
-final class PlainReference {
+public final class PlainReference {
 
     /**
      * Log-probs agree to 1e-5 relative to their size (plus 1e-5): float32 logits computed over another shape — a
      * batch of other sequences, or a resumed sequence's prompt and prefix in one prefill instead of token by token —
      * round differently. A resumed sequence at T = 1 showed -3.2039977 against -3.2039859 (1.2e-5, 3.7e-6 relative).
      */
-    static final double LOG_PROB_TOLERANCE = 1e-5;
+    public static final double LOG_PROB_TOLERANCE = 1e-5;
 
     private PlainReference() {
     }
 
     /** Plain decoding of {@code requests} (greedy, or plain temperature sampling with the request's seed). */
-    static List<CompletedRollout> of(VerifyEngine engine, PromptEncoder encoder, List<RolloutRequest> requests) {
+    public static List<CompletedRollout> of(VerifyEngine engine, PromptEncoder encoder, List<RolloutRequest> requests) {
         return new PlainRollouts(engine).run(specs(encoder, requests));
     }
 
     /** As {@link #of}, on a target engine and tokenizer of its own, closed before it returns. */
-    static List<CompletedRollout> computed(List<RolloutRequest> requests) {
+    public static List<CompletedRollout> computed(List<RolloutRequest> requests) {
         try (TextTokenizer tokenizer = PipelineFixture.tokenizer();
              VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
             return of(engine, PipelineFixture.encoder(tokenizer), requests);
@@ -48,7 +48,7 @@ final class PlainReference {
     }
 
     /** The engine's view of {@code requests}, one spec per request, in order. */
-    static List<RolloutSpec> specs(PromptEncoder encoder, List<RolloutRequest> requests) {
+    public static List<RolloutSpec> specs(PromptEncoder encoder, List<RolloutRequest> requests) {
         return requests.stream().map(r -> new RolloutSpec(r.getRequestId(),
                 encoder.encode(r.getPromptText()), r.getNSamples(), r.getMaxNewTokens(), new int[0], List.of(),
                 r.getTemperature() == 0 ? SamplingParams.greedy() : SamplingParams.temperature(r.getTemperature()),
@@ -56,7 +56,7 @@ final class PlainReference {
     }
 
     /** A rollout as the trainer read it, in the engine's terms, for {@link io.specstream.verify.TieCheck}. */
-    static CompletedRollout completed(Rollout rollout) {
+    public static CompletedRollout completed(Rollout rollout) {
         return new CompletedRollout(rollout.getRequestId(), rollout.getSampleIndex(),
                 ints(rollout.getPromptTokenIds()), ints(rollout.getResponseTokenIds()), rollout.getResponseText(),
                 doubles(rollout.getLogprobs()), doubles(rollout.getScaledLogprobs()),
@@ -76,7 +76,7 @@ final class PlainReference {
     }
 
     /** Exactly the expected sequences, each with the same tokens, log-probs (within 1e-5 relative), finish reason and text. */
-    static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
+    public static void assertSameRollouts(List<CompletedRollout> expected, Map<String, Rollout> rollouts) {
         assertEquals(expected.size(), rollouts.size(), "rollouts read: " + rollouts.keySet());
         for (CompletedRollout reference : expected) {
             String key = reference.requestId() + "#" + reference.sampleIndex();

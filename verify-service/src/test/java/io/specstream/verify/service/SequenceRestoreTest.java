@@ -2,6 +2,7 @@ package io.specstream.verify.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.specstream.contract.BackgroundLoop;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.Rollout;

@@ -1,0 +1,193 @@
+package io.specstream.pipeline.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.specstream.contract.Drafter;
+import io.specstream.draft.ModelDrafter;
+import io.specstream.draft.service.DraftLoop;
+import io.specstream.draft.service.TailSource;
+import io.specstream.inference.model.ModelDirectory;
+import io.specstream.inference.runtime.CoreAffinity;
+import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.text.PromptEncoder;
+import io.specstream.inference.text.TextTokenizer;
+import io.specstream.selector.SelectorConfig;
+import io.specstream.selector.SelectorService;
+import io.specstream.topology.catalogue.ConsumerGroups;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.cli.OpenedResources;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.verify.VerifyConfig;
+import io.specstream.verify.VerifyEngine;
+import io.specstream.verify.service.VerifierDrafting;
+import io.specstream.contract.BackgroundLoop;
+import io.specstream.verify.service.StepObserver;
+import io.specstream.verify.service.VerifyLoop;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The services of one {@code specstream run}, on threads of this process: a VerifyLoop, plus per mode a lock-step
+ * drafter inside it (coupled), a DraftLoop with the first draft model (decoupled), or — Fastest-of-N — a DraftLoop
+ * with every draft model, the model-free drafters where {@link Placement} puts them, and the selector. Closing
+ * stops the loops, then frees the models, in reverse order of opening. {@code specstream bench} runs its every
+ * mode through this same class, with the verify and draft loops pinned to cores of their own ({@link Shape}).
+ */
+public final class RunPipeline implements AutoCloseable {
+
+    /** Where the models are and how they run; coupled and decoupled use the first draft model. */
+    public record Models(Path targetDir, List<Path> draftDirs, int k, InferenceOptions inference) {
+        public Models {
+            draftDirs = List.copyOf(draftDirs);
+        }
+    }
+
+    /** Where Fastest-of-N runs the model-free drafters, and which ones. */
+    public record ModelFree(List<Drafter> drafters, Placement placement) {
+        public ModelFree {
+            drafters = List.copyOf(drafters);
+        }
+    }
+
+    /**
+     * How many sequences the verifier decodes together, and the cores its loop and the draft-service loop are pinned
+     * to (empty: wherever the OS puts them). Lock-step drafters run on the verifier's core; the selector and the
+     * broker stay unpinned.
+     */
+    public record Shape(int maxBatch, OptionalInt verifyCore, OptionalInt draftCore) {
+        public static final int DEFAULT_MAX_BATCH = 64;
+
+        public Shape {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("max batch " + maxBatch + " is not valid; allowed values: an integer >= 1");
+            }
+        }
+
+        /** {@code specstream run}'s: a batch of up to 64 sequences, nothing pinned. */
+        public static Shape unpinned() {
+            return new Shape(DEFAULT_MAX_BATCH, OptionalInt.empty(), OptionalInt.empty());
+        }
+    }
+
+    private final OpenedResources opened = new OpenedResources();
+    private final List<BackgroundLoop> loops = new ArrayList<>();
+    private final List<String> pinning = new CopyOnWriteArrayList<>();
+
+    private RunPipeline() {
+    }
+
+    /** Starts the services of {@code mode}; every loop's and the selector's meters go to {@code metrics}. */
+    public static RunPipeline start(RunMode mode, Models models, ModelFree modelFree, Shape shape,
+                                    MeterRegistry metrics, ClientSettings settings, TopicCatalogue catalogue) {
+        return start(mode, models, modelFree, shape, metrics, StepObserver.NONE, settings, catalogue);
+    }
+
+    /** As above, showing every verify step to {@code steps} (the benchmark's acceptance log). */
+    public static RunPipeline start(RunMode mode, Models models, ModelFree modelFree, Shape shape,
+                                    MeterRegistry metrics, StepObserver steps, ClientSettings settings,
+                                    TopicCatalogue catalogue) {
+        RunPipeline pipeline = new RunPipeline();
+        try {
+            pipeline.launch(mode, models, modelFree, shape, metrics, steps, settings, catalogue);
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+        return pipeline;
+    }
+
+    private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, MeterRegistry metrics,
+                        StepObserver steps, ClientSettings settings, TopicCatalogue catalogue) {
+        InferenceOptions inference = models.inference();
+        ModelDirectory target = ModelDirectory.open(models.targetDir());
+        int k = models.k();
+        // Fastest-of-N lets the selector lengthen k up to twice the default where acceptance is high
+        int maxDraft = mode == RunMode.FASTEST ? 2 * k : k;
+        VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(), Math.max(512, shape.maxBatch()), maxDraft, models.targetDir(), inference)));
+        VerifierDrafting drafting = VerifierDrafting.plain();
+        List<TailSource> draftService = new ArrayList<>();
+        switch (mode) {
+            case PLAIN -> {
+            }
+            case COUPLED -> drafting = VerifierDrafting.coupled(draftModel(models.draftDirs().get(0), k, inference), k);
+            case DECOUPLED -> {
+                draftService.add(TailSource.runAhead(draftModel(models.draftDirs().get(0), k, inference)));
+                drafting = VerifierDrafting.decoupled();
+            }
+            case FASTEST -> {
+                for (Path dir : models.draftDirs()) {
+                    draftService.add(TailSource.runAhead(draftModel(dir, k, inference)));
+                }
+                if (modelFree.placement() == Placement.DRAFT) {
+                    modelFree.drafters().forEach(drafter -> draftService.add(TailSource.lookup(drafter, maxDraft)));
+                    drafting = VerifierDrafting.fastest(List.of(), k);
+                } else {
+                    drafting = VerifierDrafting.fastest(modelFree.drafters(), k);
+                }
+                drafting = drafting.withDraftServiceDrafters(
+                        draftService.stream().map(TailSource::name).collect(Collectors.toSet()));
+                keep(new SelectorService(settings, catalogue, SelectorConfig.defaults(), metrics)).start();
+            }
+        }
+        if (!draftService.isEmpty()) {
+            // the draft service encodes prompts with the target's tokenizer, exactly as the verifier does
+            DraftLoop draft = new DraftLoop(draftService, encoder(target), settings, catalogue, ConsumerGroups.DRAFT,
+                    metrics).onLoopThread(pin("draft-loop", shape.draftCore()));
+            loops.add(keep(BackgroundLoop.start(draft, "draft-loop")));
+        }
+        VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
+                "verify-service-run", drafting, metrics).observeSteps(steps)
+                .onStepThread(pin("verify-loop", shape.verifyCore()));
+        loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+    }
+
+    /** A draft model running up to 2k tokens ahead (the longest draft the selector may ask for). */
+    private ModelDrafter draftModel(Path dir, int k, InferenceOptions inference) {
+        DecoderSession session = keep(DecoderSession.open(ModelDirectory.open(dir), inference));
+        return keep(ModelDrafter.withWindowFor(String.valueOf(dir.getFileName()), session, k));
+    }
+
+    /** What each pinned loop's thread was pinned to, or why it could not be, e.g. {@code verify-loop: core 0}. */
+    public List<String> pinning() {
+        return List.copyOf(pinning);
+    }
+
+    /**
+     * Pins the calling thread to {@code core}, if given, noting how it went. Run by a loop on its own thread once
+     * its clients are up, so the threads they started are not pinned with it.
+     */
+    private Runnable pin(String name, OptionalInt core) {
+        return () -> core.ifPresent(c -> pinning.add(name + ": " + CoreAffinity.pinCurrentThread(c)
+                .map(why -> "unpinned (" + why + ")").orElse("core " + c)));
+    }
+
+    /** The first loop that died, with what it threw. */
+    public Optional<IllegalStateException> failure() {
+        for (BackgroundLoop loop : loops) {
+            if (loop.failure().isPresent()) {
+                return Optional.of(new IllegalStateException(loop.name() + " failed", loop.failure().get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private PromptEncoder encoder(ModelDirectory target) {
+        TextTokenizer tokenizer = keep(TextTokenizer.open(target.tokenizerFile()));
+        return new PromptEncoder(tokenizer, target.config());
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        return opened.keep(resource);
+    }
+
+    @Override
+    public void close() {
+        opened.close();
+    }
+}

@@ -1,0 +1,192 @@
+package io.specstream.pipeline;
+
+import io.specstream.verify.service.PipelineFixture;
+import io.specstream.verify.service.PlainReference;
+
+import io.specstream.schemas.avro.Rollout;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.topology.testing.Await;
+import io.specstream.verify.CompletedRollout;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crashes in the middle of a run, with every service in a JVM of its own so that {@code kill -9} is real
+ * (DESIGN invariant 5): every request yields exactly one rollout to a read_committed consumer, equal to plain
+ * target decoding (tokens and log-probs), however the run was interrupted. Each test prints how long recovery took;
+ * those are measurements, not assertions.
+ */
+class CrashRecoveryTest {
+
+    private static final Duration RECOVERY = Duration.ofMinutes(3);
+    private static final int MAX_BATCH = 4;
+
+    private static List<RolloutRequest> requests;
+    private static List<CompletedRollout> expected;
+
+    @BeforeAll
+    static void start() {
+        // long enough that a crash noticed after a 6 s session timeout still finds sequences running
+        requests = PipelineFixture.everyOtherAtTemperatureOne(
+                PipelineFixture.shippedPrompts(2, 128).subList(0, 40), 200);
+        expected = PlainReference.computed(requests);
+    }
+
+    @Test
+    void killingOneOfTwoVerifyInstancesMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
+            ServiceProcess draft = pipeline.draft("draft");
+            ServiceProcess victim = pipeline.verify("verify-a", MAX_BATCH);
+            ServiceProcess survivor = pipeline.verify("verify-b", MAX_BATCH);
+            int moved = sharePartitions(victim, survivor);
+            draft.awaitOwned(Set.of(0, 1));
+
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
+
+                System.out.printf("verify kill -9: the survivor owned partition %d after %.1f s, its first rollout "
+                                + "came %.1f s after the kill; %d sequences resumed from snapshots with %d tokens, "
+                                + "%d requests found already rolled out%n", moved, takeover.ownedAfterSeconds(),
+                        (firstIn(watch, moved, takeover.killedAt()) - takeover.killedAt()) / 1e3,
+                        (long) survivor.metric("specstream_verify_restored_sequences_total"),
+                        (long) survivor.metric("specstream_verify_restored_tokens_total"),
+                        (long) survivor.metric("specstream_verify_requests_already_finished_total"));
+                assertTrue(survivor.metric("specstream_verify_restored_sequences_total") > 0,
+                        "the survivor resumed the victim's running sequences from their snapshots");
+                assertExactlyThePlainRollouts(watch);
+            }
+        }
+    }
+
+    @Test
+    void killingADraftInstanceMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
+            ServiceProcess victim = pipeline.draft("draft-a");
+            ServiceProcess survivor = pipeline.draft("draft-b");
+            int moved = sharePartitions(victim, survivor);
+            pipeline.verify("verify", MAX_BATCH).awaitOwned(Set.of(0, 1));
+
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
+
+                System.out.printf("draft kill -9: the survivor owned partition %d after %.1f s and rebuilt %d mirrors "
+                                + "from snapshots%n", moved, takeover.ownedAfterSeconds(),
+                        (long) survivor.metric("specstream_draft_restored_sequences_total"));
+                assertTrue(survivor.metric("specstream_draft_restored_sequences_total") > 0,
+                        "the surviving draft instance rebuilt the running sequences' mirrors from their snapshots");
+                assertExactlyThePlainRollouts(watch);
+            }
+        }
+    }
+
+    /** When the victim was killed, and when the survivor owned its partition. */
+    private record Takeover(long killedAt, long ownedAt) {
+        double ownedAfterSeconds() {
+            return (ownedAt - killedAt) / 1e3;
+        }
+    }
+
+    /**
+     * Waits until {@code victim}, started first, and {@code survivor} own one partition each; returns the victim's.
+     */
+    private static int sharePartitions(ServiceProcess victim, ServiceProcess survivor) {
+        Await.until("each of " + victim.name() + " and " + survivor.name() + " owns one partition", RECOVERY,
+                () -> survivor.owned().size() == 1 && victim.owned().size() == 1);
+        return victim.owned().iterator().next();
+    }
+
+    /** Publishes the workload, kills {@code victim} once partition {@code moved} is mid-run, waits for every rollout. */
+    private static Takeover killMidRun(ProcessPipeline pipeline, PipelineFixture fixture, RolloutWatch watch,
+                                       ServiceProcess victim, ServiceProcess survivor, int moved) {
+        fixture.publish(pipeline.catalogue(), requests);
+        awaitMidRun(watch, moved);
+        long killedAt = System.currentTimeMillis();
+        victim.kill();
+        survivor.awaitOwned(Set.of(0, 1));
+        long ownedAt = System.currentTimeMillis();
+        awaitAll(watch);
+        return new Takeover(killedAt, ownedAt);
+    }
+
+    @Test
+    void restartingTheBrokerMidRunLosesAndDoublesNoRollout(@TempDir Path work) {
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
+            ServiceProcess draft = pipeline.draft("draft");
+            ServiceProcess verify = pipeline.verify("verify", MAX_BATCH);
+            verify.awaitOwned(Set.of(0, 1));
+            draft.awaitOwned(Set.of(0, 1));
+
+            fixture.publish(pipeline.catalogue(), requests);
+            long killedAt;
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
+                awaitMidRun(watch, 0);
+                killedAt = System.currentTimeMillis();
+            }
+            pipeline.killBroker();
+            pipeline.startBroker();
+            long upAt = System.currentTimeMillis();
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
+                awaitAll(watch);
+                long firstAfter = watch.seen().stream().mapToLong(ConsumerRecord::timestamp)
+                        .filter(timestamp -> timestamp > upAt).min().orElse(upAt);
+                System.out.printf("broker kill -9 and restart: up again after %.1f s, the first rollout after that "
+                        + "%.1f s later%n", (upAt - killedAt) / 1e3, (firstAfter - upAt) / 1e3);
+                assertTrue(verify.isAlive() && draft.isAlive(), "the services rode the broker's restart out");
+                assertExactlyThePlainRollouts(watch);
+            }
+        }
+    }
+
+    /** Waits until rollouts of partition {@code partition} are coming out while some of its requests still run. */
+    private static void awaitMidRun(RolloutWatch watch, int partition) {
+        long inPartition = expected.stream().filter(rollout -> partitionOf(rollout.requestId()) == partition).count();
+        Await.until("the first rollouts of partition " + partition, RECOVERY, () -> {
+            watch.poll();
+            return watch.seenIn(partition) > 0;
+        });
+        assertTrue(watch.seenIn(partition) < inPartition, "partition " + partition + " finished before the crash");
+    }
+
+    private static void awaitAll(RolloutWatch watch) {
+        Await.until(expected.size() + " rollouts", RECOVERY, () -> watch.poll() >= expected.size());
+    }
+
+    private static long firstIn(RolloutWatch watch, int partition, long after) {
+        return watch.seen().stream().filter(record -> record.partition() == partition)
+                .mapToLong(ConsumerRecord::timestamp).filter(timestamp -> timestamp > after).min().orElse(after);
+    }
+
+    /** No sequence twice, none missing, each equal to plain decoding. */
+    private static void assertExactlyThePlainRollouts(RolloutWatch watch) {
+        watch.poll();
+        List<ConsumerRecord<String, Rollout>> seen = watch.seen();
+        assertEquals(expected.size(), seen.size(), "one rollout per sequence, none lost, none doubled");
+        Map<String, Rollout> bySequence = new HashMap<>();
+        for (ConsumerRecord<String, Rollout> record : seen) {
+            bySequence.put(record.value().getRequestId() + "#" + record.value().getSampleIndex(), record.value());
+        }
+        PlainReference.assertSameRollouts(expected, bySequence);
+    }
+
+    private static int partitionOf(String requestId) {
+        return BuiltInPartitioner.partitionForKey(requestId.getBytes(StandardCharsets.UTF_8),
+                ProcessPipeline.PARTITIONS);
+    }
+}

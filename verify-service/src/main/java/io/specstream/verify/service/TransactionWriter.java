@@ -1,0 +1,145 @@
+package io.specstream.verify.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.specstream.contract.SequenceKey;
+import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.metrics.KafkaClientMeters;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The {@code verify-completions} thread's work: everything on the {@code sequences} changelog and the trainer's
+ * {@code rollouts}, in transactions of the transactional producer ({@link PendingTransaction}). A transaction goes
+ * out as soon as a completion, freed prompt offsets or tombstones are pending, and otherwise once the oldest progress
+ * snapshot has waited {@value #SNAPSHOT_WAIT_MS} ms — a takeover resumes from a snapshot at most that much older.
+ *
+ * <p>A transaction the group refuses (a rebalance moved on, KIP-447 fencing) or that fails otherwise abortably is
+ * aborted and everything in it stays pending for the next try, with the group's newest metadata; fatal errors
+ * (fenced producer, authorization) stop the thread. A {@link Task.HandOver} — a rebalance — commits what is pending
+ * first, then drops what is left of the partitions that leave (their new owner decodes those requests again).
+ */
+final class TransactionWriter implements OutputThread.Work<TransactionWriter.Task> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionWriter.class);
+    /** Longest a progress snapshot waits for a transaction of its own. */
+    static final long SNAPSHOT_WAIT_MS = 200;
+    /** How long an aborted transaction waits before it is tried again. */
+    private static final long RETRY_MS = 100;
+
+    /** What the step thread hands the completions thread. */
+    sealed interface Task {
+        record Snapshots(List<StepReport.Progress> due) implements Task {
+        }
+
+        record Completions(List<CompletedRequest> requests, Map<TopicPartition, OffsetAndMetadata> offsets)
+                implements Task {
+        }
+
+        record Tombstones(int partition, List<SequenceKey> keys) implements Task {
+        }
+
+        /** Commit what is pending ({@code tryCommit}), then drop what is left of {@code partitions}. */
+        record HandOver(Collection<TopicPartition> partitions, boolean tryCommit, CountDownLatch done)
+                implements Task {
+        }
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaClientMeters meters;
+    private final PendingTransaction pending;
+    private final Supplier<ConsumerGroupMetadata> group;
+    private final VerifyMetrics metrics;
+    private long retryAtNanos;
+
+    TransactionWriter(ClientSettings settings, String transactionalId, OutputRecords records,
+                      Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry, VerifyMetrics metrics) {
+        Map<String, Object> config = settings.producer();
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        this.producer = new KafkaProducer<>(config);
+        this.meters = new KafkaClientMeters(meterRegistry).producer(producer);
+        this.pending = new PendingTransaction(records);
+        this.group = group;
+        this.metrics = metrics;
+        producer.initTransactions();
+    }
+
+    @Override
+    public void round(List<Task> tasks) {
+        long now = System.nanoTime();
+        for (Task task : tasks) {
+            if (task instanceof Task.Snapshots snapshots) {
+                pending.snapshots(snapshots.due(), now);
+            } else if (task instanceof Task.Completions completions) {
+                pending.completed(completions.requests(), completions.offsets());
+            } else if (task instanceof Task.Tombstones tombstones) {
+                pending.tombstones(tombstones.partition(), tombstones.keys());
+            } else if (task instanceof Task.HandOver handOver) {
+                if (handOver.tryCommit()) {
+                    commit();
+                }
+                pending.drop(handOver.partitions());
+                handOver.done().countDown();
+            }
+        }
+        if (pending.due(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS))
+                && System.nanoTime() >= retryAtNanos) {
+            commit();
+        }
+    }
+
+    @Override
+    public long idleMs() {
+        if (pending.isEmpty()) {
+            return 1_000;
+        }
+        long untilDue = pending.untilDue(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS));
+        return Math.max(1, Math.min(RETRY_MS, TimeUnit.NANOSECONDS.toMillis(untilDue)));
+    }
+
+    /** One transaction with everything pending; aborted and kept for a later try if it fails abortably. */
+    private void commit() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            pending.commit(producer, group.get());
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                 | UnsupportedVersionException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("a transaction with {} completed requests was not committed, will retry: {}", pending.requests(),
+                    e.getMessage());
+            producer.abortTransaction();
+            retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+            return;
+        }
+        metrics.rolloutsCommitted(pending.committedRollouts());
+    }
+
+    /** Commits what is pending, once, then closes the producer. */
+    @Override
+    public void close() {
+        try (meters) {
+            commit();
+        } finally {
+            producer.close();
+        }
+    }
+}
