@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One {@code specstream bench} run: an embedded broker and registry for the whole run, an unrecorded warm-up (the
@@ -102,17 +103,21 @@ public final class Benchmark {
     }
 
     /**
-     * One short run of the richest mode under other request ids, so that no measured cell pays for class loading and
-     * JIT compilation. Its cell has topics (and drafters' history) of its own, so it leaks nothing into the others.
+     * One short run of the richest mode at every concurrency of the plan, under other request ids, so that no
+     * measured cell pays for class loading, JIT compilation or ONNX Runtime's first runs at its batch shapes (a cell
+     * at one sequence measured after a warm-up at 64 alone took 35 s where it takes 20). Its cells have topics (and
+     * drafters' history) of their own, so they leak nothing into the others.
      */
     private void warmUp(CellRunner runner, List<RolloutRequest> prompts, BenchProgress progress) {
         List<RolloutRequest> renamed = prompts.subList(0, Math.min(WARM_UP_PROMPTS, prompts.size())).stream()
                 .map(p -> RolloutRequest.newBuilder(p).setRequestId("warm-up/" + p.getRequestId()).build()).toList();
         RunMode mode = plan.modes().contains(RunMode.FASTEST) ? RunMode.FASTEST : plan.modes().get(0);
-        int concurrency = plan.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        Workload workload = Workload.of(renamed, 1, plan.samplings().get(0), OptionalInt.of(WARM_UP_TOKENS), concurrency);
-        progress.begin("warm-up", workload.sequences(), false);
-        runner.run(new CellKey(mode, plan.samplings().get(0), concurrency), workload, progress::show);
+        for (int concurrency : new TreeSet<>(plan.concurrencies())) {
+            Workload workload = Workload.of(renamed, 1, plan.samplings().get(0), OptionalInt.of(WARM_UP_TOKENS),
+                    concurrency);
+            progress.begin("warm-up c=" + concurrency, workload.sequences(), false);
+            runner.run(new CellKey(mode, plan.samplings().get(0), concurrency), workload, progress::show);
+        }
     }
 
     private List<String> setting(List<RolloutRequest> prompts, Workload workload, boolean pinned,

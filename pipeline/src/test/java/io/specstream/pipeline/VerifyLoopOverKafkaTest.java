@@ -1,15 +1,20 @@
 package io.specstream.pipeline;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.specstream.contract.BackgroundLoop;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.PlainRollouts;
+import io.specstream.inference.sampling.SamplingParams;
+import io.specstream.contract.SequenceKey;
 
+import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.service.PipelineFixture;
 import io.specstream.verify.service.PlainReference;
 import io.specstream.verify.service.VerifierDrafting;
 import io.specstream.verify.service.VerifyLoop;
 import io.specstream.verify.service.VerifyMetrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +26,7 @@ import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.testing.Await;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.VerifyEngine;
 import org.junit.jupiter.api.AfterAll;
@@ -110,16 +116,29 @@ class VerifyLoopOverKafkaTest {
         TopicCatalogue topics = fixture.freshTopics();
         List<RolloutRequest> requests = requests("drafted", 0.8f);
         List<CompletedRollout> expected = plainRollouts(requests);
-        fixture.publish(topics, requests);
 
         Map<String, Rollout> rollouts;
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        VerifyConfig shared = PipelineFixture.verifyConfig(DRAFT_TOKENS);
+        // one request at a time: while the verifier decodes one (a tenth of a second here), the drafter drafts ahead
+        // for those queued, so their tails are on hand when they are admitted
+        VerifyConfig oneRequestAtATime = new VerifyConfig(SAMPLES, shared.maxTokensPerStep(), shared.maxDraftTokens(),
+                shared.modelDir(), shared.inference());
         try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
              ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
-             BackgroundLoop draft = BackgroundLoop.startFailingOnClose(new DraftLoop(drafter, encoder, fixture.settings(), topics,
-                     "draft-" + UUID.randomUUID()), "draft");
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifyLoop(topics, meters), "verify")) {
-            rollouts = fixture.rollouts(topics, expected.size());
+             VerifyEngine serial = VerifyEngine.open(oneRequestAtATime)) {
+            warmUp(drafter, serial);
+            DraftLoop drafting = new DraftLoop(drafter, encoder, fixture.settings(), topics, "draft-" + UUID.randomUUID());
+            String id = "verify-" + UUID.randomUUID();
+            VerifyLoop verifying = new VerifyLoop(serial, encoder, fixture.settings(), topics, id, id + "-tx",
+                    VerifierDrafting.decoupled(), meters);
+            try (BackgroundLoop draft = BackgroundLoop.startFailingOnClose(drafting, "draft");
+                 BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifying, "verify")) {
+                Await.until("the draft loop owns the partitions", () -> !drafting.ownedPartitions().isEmpty());
+                Await.until("the verify loop owns the partitions", () -> !verifying.ownedPartitions().isEmpty());
+                fixture.publish(topics, requests);
+                rollouts = fixture.rollouts(topics, expected.size());
+            }
         }
         // decoupled without a selector publishes no acceptance events: the verifier's own counter tells
         Counter accepted = meters.find(VerifyMetrics.DRAFT_ACCEPTED).tag(VerifyMetrics.DRAFTER_TAG, "draft-tiny")
@@ -235,18 +254,26 @@ class VerifyLoopOverKafkaTest {
                 VerifierDrafting.coupled(drafter, DRAFT_TOKENS), registry);
     }
 
+    /**
+     * A first run of a fresh model session costs far more than the next ones: both models decode once before the
+     * services race, so the drafter is not a cold start behind the verifier.
+     */
+    private static void warmUp(ModelDrafter drafter, VerifyEngine target) {
+        SequenceKey key = new SequenceKey("warm-up", 0);
+        int[] prompt = encoder.encode(PROMPTS.get(0));
+        drafter.open(key, prompt, SamplingParams.greedy(), 0);
+        drafter.proposeAll(List.of(key), 2 * DRAFT_TOKENS);
+        drafter.forget(key);
+        new PlainRollouts(target).run(List.of(RolloutSpec.greedy("warm-up", prompt, SAMPLES, MAX_NEW_TOKENS)));
+    }
+
     private static double count(MeterRegistry registry, String counter) {
         return registry.get(counter).counter().count();
     }
 
     private static VerifyLoop verifyLoop(TopicCatalogue topics) {
-        return verifyLoop(topics, new SimpleMeterRegistry());
-    }
-
-    private static VerifyLoop verifyLoop(TopicCatalogue topics, MeterRegistry meters) {
         String id = "verify-" + UUID.randomUUID();
-        return new VerifyLoop(engine, encoder, fixture.settings(), topics, id, id + "-tx", VerifierDrafting.decoupled(),
-                meters);
+        return new VerifyLoop(engine, encoder, fixture.settings(), topics, id, id + "-tx");
     }
 
     /** The prompts twice: greedy, then sampled at {@code temperature} with a seed. */

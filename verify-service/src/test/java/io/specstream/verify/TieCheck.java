@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Compares a rollout against a reference token for token (log-probs within 1e-5). Where the tokens first differ,
+ * Compares a rollout against a reference token for token (log-probs within 1e-5 relative). Where the tokens first differ,
  * the reference target's decision at that position must have been a near-tie (DESIGN invariant 1): the gap between
  * its two best candidates below 1e-4, in logit units. For greedy that is the top-2 logit gap; for sampling the
  * top-2 gap of the Gumbel-perturbed scores (logit / T + g) among the tokens top-k/top-p keep, times T. Counts the ties it accepted.
@@ -57,13 +57,23 @@ public final class TieCheck {
                 comparedTokens += i;
                 return;
             }
-            assertEquals(expectedRaw[i], gotRaw[i], LOG_PROB_TOLERANCE, what + ": raw log-prob of token " + i);
-            assertEquals(expectedSampling[i], gotSampling[i], LOG_PROB_TOLERANCE, what + ": sampling log-prob of token " + i);
+            assertEquals(expectedRaw[i], gotRaw[i], tolerance(expectedRaw[i]), what + ": raw log-prob of token " + i);
+            assertEquals(expectedSampling[i], gotSampling[i], tolerance(expectedSampling[i]),
+                    what + ": sampling log-prob of token " + i);
         }
         comparedTokens += common;
         assertEquals(expected.length, got.length, what + ": response length");
         assertEquals(reference.finishReason(), actual.finishReason(), what + ": finish reason");
         assertEquals(reference.responseText(), actual.responseText(), what + ": response text");
+    }
+
+    /**
+     * 1e-5, relative to the log-prob's size as {@link io.specstream.verify.service.PlainReference} has it: batches of
+     * other widths round the float32 logits differently (-1.8115850 against -1.8115969, 1.2e-5, at T = 1 in a
+     * decoupled run), while the tokens stay exact.
+     */
+    private static double tolerance(double logProb) {
+        return LOG_PROB_TOLERANCE * (1 + Math.abs(logProb));
     }
 
     /** The reference target's gap between its two best candidates for the token after {@code response}. */

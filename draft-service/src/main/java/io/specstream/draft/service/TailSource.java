@@ -6,7 +6,6 @@ import io.specstream.contract.DraftTail;
 import io.specstream.contract.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.contract.SequenceKey;
-import io.specstream.inference.sampling.SamplingParams;
 
 import java.util.List;
 import java.util.Map;
