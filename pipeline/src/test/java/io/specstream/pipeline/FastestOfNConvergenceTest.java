@@ -50,6 +50,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broker: prompts re-sampled from an earlier epoch (the suffix drafter holds their earlier rollouts, so it predicts
  * them) next to prompts never seen (only a draft model predicts those). The selector must converge, per request, to
  * the drafter that wins there — asserted on the assignments topic — and the output stays plain target decoding.
+ *
+ * <p>The draft model is draft-tiny: here it shares two cores with the verifier, the broker and the selector, and
+ * draft-small's tails, a third slower, reached a verifier that no longer pays for Kafka on its step thread several
+ * steps stale, so at a request's start the selector had seen only suffix and narrowed to it (issue "Fresh drafts
+ * after every rejection" is where draft-service keeps up with any verifier).
  */
 class FastestOfNConvergenceTest {
 

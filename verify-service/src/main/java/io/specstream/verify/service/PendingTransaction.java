@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the next transaction of the {@code verify-completions} thread writes, in this order: tombstones of final
- * snapshots the committed prompt positions have passed, progress snapshots of running sequences, then every
- * completed request's rollouts and final snapshots, with the prompt positions they free (the highest per partition:
- * a later position implies every earlier request is out). One producer writes all of them, so a sequence's progress
- * snapshot can never land after its final one and outlive it under compaction. Everything stays pending if the
- * transaction fails.
+ * What the transactions of the {@code verify-completions} thread write, in this order: tombstones of final snapshots
+ * the committed prompt positions have passed, progress snapshots of running sequences, then every completed
+ * request's rollouts and final snapshots, with the prompt positions they free (the highest per partition: a later
+ * position implies every earlier request is out). One producer writes all of them, so a sequence's progress snapshot
+ * can never land after its final one and outlive it under compaction.
+ *
+ * <p>What is queued becomes the transaction in flight when it is written; it stays in flight until it commits (its
+ * final snapshots then wait for the positions to pass them) or aborts (it goes back ahead of what was queued since).
  *
  * <p>Example: snapshots of r1#0 (32 tokens) and r2#0 (admitted), then r1 completes and frees offset 8 → one
  * transaction: [r1#0 @32, r2#0 @0, Rollout r1#0, r1#0 final], offsets {p0: 8}; once it commits, the final snapshots
@@ -27,14 +29,45 @@ import java.util.Map;
  */
 final class PendingTransaction {
 
+    /** The records of one transaction, and what they depend on. */
+    private static final class Batch {
+        final List<ProducerRecord<byte[], byte[]>> tombstones = new ArrayList<>();
+        final List<StepReport.Progress> snapshots = new ArrayList<>();
+        final List<CompletedRequest> requests = new ArrayList<>();
+        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        long oldestSnapshotNanos = Long.MAX_VALUE;
+
+        boolean isEmpty() {
+            return tombstones.isEmpty() && snapshots.isEmpty() && requests.isEmpty() && offsets.isEmpty();
+        }
+
+        void addOffsets(Map<TopicPartition, OffsetAndMetadata> freed) {
+            freed.forEach((partition, position) -> offsets.merge(partition, position,
+                    (a, b) -> a.offset() >= b.offset() ? a : b));
+        }
+
+        /** {@code later} appended to this one, in order. */
+        Batch then(Batch later) {
+            tombstones.addAll(later.tombstones);
+            snapshots.addAll(later.snapshots);
+            requests.addAll(later.requests);
+            addOffsets(later.offsets);
+            oldestSnapshotNanos = Math.min(oldestSnapshotNanos, later.oldestSnapshotNanos);
+            return this;
+        }
+
+        void drop(Collection<TopicPartition> partitions) {
+            requests.removeIf(request -> partitions.contains(request.admission().partition()));
+            tombstones.removeIf(record -> partitions.stream().anyMatch(p -> p.partition() == record.partition()));
+            snapshots.removeIf(progress -> partitions.contains(progress.request().partition()));
+            partitions.forEach(offsets::remove);
+        }
+    }
+
     private final OutputRecords records;
     private final FinishedSnapshots finished = new FinishedSnapshots();
-    private final List<ProducerRecord<byte[], byte[]>> tombstones = new ArrayList<>();
-    private final List<StepReport.Progress> snapshots = new ArrayList<>();
-    private final List<CompletedRequest> requests = new ArrayList<>();
-    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    private long oldestSnapshotNanos = Long.MAX_VALUE;
-    private int committedRollouts;
+    private Batch queued = new Batch();
+    private Batch inFlight;
 
     PendingTransaction(OutputRecords records) {
         this.records = records;
@@ -42,80 +75,84 @@ final class PendingTransaction {
 
     void snapshots(List<StepReport.Progress> due, long nowNanos) {
         if (!due.isEmpty()) {
-            snapshots.addAll(due);
-            oldestSnapshotNanos = Math.min(oldestSnapshotNanos, nowNanos);
+            queued.snapshots.addAll(due);
+            queued.oldestSnapshotNanos = Math.min(queued.oldestSnapshotNanos, nowNanos);
         }
     }
 
     void completed(List<CompletedRequest> completed, Map<TopicPartition, OffsetAndMetadata> freed) {
-        requests.addAll(completed);
-        freed.forEach((partition, position) -> offsets.merge(partition, position,
-                (a, b) -> a.offset() >= b.offset() ? a : b));
+        queued.requests.addAll(completed);
+        queued.addOffsets(freed);
     }
 
     void tombstones(int partition, List<SequenceKey> keys) {
-        tombstones.addAll(records.tombstones(partition, keys));
+        queued.tombstones.addAll(records.tombstones(partition, keys));
     }
 
+    /** Nothing queued (a transaction may still be in flight). */
     boolean isEmpty() {
-        return tombstones.isEmpty() && snapshots.isEmpty() && requests.isEmpty() && offsets.isEmpty();
+        return queued.isEmpty();
     }
 
-    /** Whether a commit is due: anything but progress snapshots is pending, or the oldest waited {@code maxWaitNanos}. */
+    /** Whether a transaction should start: anything but progress snapshots is queued, or the oldest waited enough. */
     boolean due(long nowNanos, long maxWaitNanos) {
-        return !tombstones.isEmpty() || !requests.isEmpty() || !offsets.isEmpty()
-                || (!snapshots.isEmpty() && nowNanos - oldestSnapshotNanos >= maxWaitNanos);
+        return !queued.tombstones.isEmpty() || !queued.requests.isEmpty() || !queued.offsets.isEmpty()
+                || (!queued.snapshots.isEmpty() && nowNanos - queued.oldestSnapshotNanos >= maxWaitNanos);
     }
 
     /** Nanoseconds until the oldest progress snapshot is due (0 if it is; Long.MAX_VALUE if there is none). */
     long untilDue(long nowNanos, long maxWaitNanos) {
-        return snapshots.isEmpty() ? Long.MAX_VALUE : Math.max(0, oldestSnapshotNanos + maxWaitNanos - nowNanos);
+        return queued.snapshots.isEmpty() ? Long.MAX_VALUE
+                : Math.max(0, queued.oldestSnapshotNanos + maxWaitNanos - nowNanos);
     }
 
     int requests() {
-        return requests.size();
+        return queued.requests.size() + (inFlight == null ? 0 : inFlight.requests.size());
     }
 
     /**
-     * Writes everything in one transaction, the offsets committed for {@code group}. Throws what the producer throws;
-     * the caller aborts and everything stays pending. On success the final snapshots passed by the committed
-     * positions are pending as tombstones for the next transaction.
+     * Begins a transaction with everything queued and writes it, the offsets committed for {@code group}; it is then
+     * in flight until {@link #committed} or {@link #aborted}. Throws what the producer throws.
      */
-    void commit(KafkaProducer<byte[], byte[]> transaction, ConsumerGroupMetadata group) {
+    void write(KafkaProducer<byte[], byte[]> transaction, ConsumerGroupMetadata group) {
+        inFlight = queued;
+        queued = new Batch();
         transaction.beginTransaction();
-        tombstones.forEach(transaction::send);
-        snapshots.forEach(progress -> transaction.send(records.progressSnapshot(progress)));
-        for (CompletedRequest request : requests) {
+        inFlight.tombstones.forEach(transaction::send);
+        inFlight.snapshots.forEach(progress -> transaction.send(records.progressSnapshot(progress)));
+        for (CompletedRequest request : inFlight.requests) {
             records.completion(request).forEach(transaction::send);
         }
-        if (!offsets.isEmpty()) {
-            transaction.sendOffsetsToTransaction(offsets, group);
+        if (!inFlight.offsets.isEmpty()) {
+            transaction.sendOffsetsToTransaction(inFlight.offsets, group);
         }
-        transaction.commitTransaction();
-        committedRollouts = requests.stream().mapToInt(request -> request.rollouts().size()).sum();
-        for (CompletedRequest request : requests) {
-            finished.committed(request.admission().partition(), request.admission().offset(), request.keys());
-        }
-        Map<TopicPartition, List<SequenceKey>> passed = finished.passed(offsets);
-        tombstones.clear();
-        snapshots.clear();
-        requests.clear();
-        offsets.clear();
-        oldestSnapshotNanos = Long.MAX_VALUE;
-        passed.forEach((partition, keys) -> tombstones(partition.partition(), keys));
     }
 
-    /** Rollouts the last {@link #commit} wrote. */
-    int committedRollouts() {
-        return committedRollouts;
+    /** The transaction in flight committed; returns the rollouts it wrote. Passed final snapshots queue tombstones. */
+    int committed() {
+        Batch done = inFlight;
+        inFlight = null;
+        for (CompletedRequest request : done.requests) {
+            finished.committed(request.admission().partition(), request.admission().offset(), request.keys());
+        }
+        finished.passed(done.offsets).forEach((partition, keys) -> tombstones(partition.partition(), keys));
+        return done.requests.stream().mapToInt(request -> request.rollouts().size()).sum();
+    }
+
+    /** The transaction in flight aborted: its contents go back, ahead of what was queued since. */
+    void aborted() {
+        if (inFlight != null) {
+            queued = inFlight.then(queued);
+            inFlight = null;
+        }
     }
 
     /** The partitions left this instance: what they still had pending is its new owner's to decode again. */
     void drop(Collection<TopicPartition> partitions) {
-        requests.removeIf(request -> partitions.contains(request.admission().partition()));
-        tombstones.removeIf(record -> partitions.stream().anyMatch(p -> p.partition() == record.partition()));
-        snapshots.removeIf(progress -> partitions.contains(progress.request().partition()));
-        partitions.forEach(offsets::remove);
+        queued.drop(partitions);
+        if (inFlight != null) {
+            inFlight.drop(partitions);
+        }
         partitions.forEach(finished::forget);
     }
 }

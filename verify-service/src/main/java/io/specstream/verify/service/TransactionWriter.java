@@ -13,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,9 @@ import java.util.function.Supplier;
  * snapshot has waited {@value #SNAPSHOT_WAIT_MS} ms — a takeover resumes from a snapshot at most that much older.
  *
  * <p>A transaction the group refuses (a rebalance moved on, KIP-447 fencing) or that fails otherwise abortably is
- * aborted and everything in it stays pending for the next try, with the group's newest metadata; fatal errors
- * (fenced producer, authorization) stop the thread. A {@link Task.HandOver} — a rebalance — commits what is pending
+ * aborted and everything in it is queued again for the next try, with the group's newest metadata; a commit that
+ * timed out (the broker restarting) is retried as a commit; fatal errors (fenced producer, authorization) stop the
+ * thread. A {@link Task.HandOver} — a rebalance — commits what is pending
  * first, then drops what is left of the partitions that leave (their new owner decodes those requests again).
  */
 final class TransactionWriter implements OutputThread.Work<TransactionWriter.Task> {
@@ -66,7 +68,11 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
     private final PendingTransaction pending;
     private final Supplier<ConsumerGroupMetadata> group;
     private final VerifyMetrics metrics;
+    private InFlight state = InFlight.NONE;
     private long retryAtNanos;
+
+    /** Where the transaction in flight is: none, written and committing, or aborting. */
+    private enum InFlight { NONE, COMMITTING, ABORTING }
 
     TransactionWriter(ClientSettings settings, String transactionalId, OutputRecords records,
                       Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry, VerifyMetrics metrics) {
@@ -98,14 +104,17 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
                 handOver.done().countDown();
             }
         }
-        if (pending.due(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS))
-                && System.nanoTime() >= retryAtNanos) {
+        if (System.nanoTime() >= retryAtNanos && (state != InFlight.NONE
+                || pending.due(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS)))) {
             commit();
         }
     }
 
     @Override
     public long idleMs() {
+        if (state != InFlight.NONE) {
+            return RETRY_MS;
+        }
         if (pending.isEmpty()) {
             return 1_000;
         }
@@ -113,24 +122,41 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
         return Math.max(1, Math.min(RETRY_MS, TimeUnit.NANOSECONDS.toMillis(untilDue)));
     }
 
-    /** One transaction with everything pending; aborted and kept for a later try if it fails abortably. */
+    /**
+     * Finishes the transaction in flight, if any, then commits what is queued in a new one. A commit that timed out
+     * (the broker away) is retried as such — it may have gone through; a transaction that failed otherwise abortably
+     * is aborted (retried too while the broker is away) and everything in it queued again. Fatal errors throw.
+     */
     private void commit() {
-        if (pending.isEmpty()) {
-            return;
-        }
         try {
-            pending.commit(producer, group.get());
+            if (state == InFlight.ABORTING) {
+                producer.abortTransaction();
+                pending.aborted();
+                state = InFlight.NONE;
+            }
+            if (state == InFlight.NONE && !pending.isEmpty()) {
+                pending.write(producer, group.get());
+                state = InFlight.COMMITTING;
+            }
+            if (state == InFlight.COMMITTING) {
+                producer.commitTransaction();
+                state = InFlight.NONE;
+                metrics.rolloutsCommitted(pending.committed());
+            }
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                  | UnsupportedVersionException e) {
             throw e;
-        } catch (KafkaException e) {
-            LOG.warn("a transaction with {} completed requests was not committed, will retry: {}", pending.requests(),
-                    e.getMessage());
-            producer.abortTransaction();
+        } catch (TimeoutException e) {
+            LOG.warn("a transaction with {} completed requests is still {}, will retry: {}", pending.requests(),
+                    state == InFlight.COMMITTING ? "committing" : "open", e.getMessage());
+            state = state == InFlight.COMMITTING ? InFlight.COMMITTING : InFlight.ABORTING;
             retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
-            return;
+        } catch (KafkaException e) {
+            LOG.warn("a transaction with {} completed requests was not committed, will abort and retry: {}",
+                    pending.requests(), e.getMessage());
+            state = InFlight.ABORTING;
+            retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
         }
-        metrics.rolloutsCommitted(pending.committedRollouts());
     }
 
     /** Commits what is pending, once, then closes the producer. */
