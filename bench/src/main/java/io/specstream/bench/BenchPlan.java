@@ -1,8 +1,11 @@
 package io.specstream.bench;
 
+import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.pipeline.cli.RunMode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -50,6 +53,23 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
     /** The draft model coupled and decoupled use: the first, as {@code specstream run} does. */
     public Path singleDraftDir() {
         return draftDirs.get(0);
+    }
+
+    /**
+     * The drafters a cell of {@code mode} runs, by name: none for plain, the first draft model for coupled and
+     * decoupled, every draft model and the model-free families for fastest.
+     */
+    public List<String> drafters(RunMode mode) {
+        return switch (mode) {
+            case PLAIN -> List.of();
+            case COUPLED, DECOUPLED -> List.of(String.valueOf(singleDraftDir().getFileName()));
+            case FASTEST -> {
+                List<String> names = new ArrayList<>();
+                draftDirs.forEach(dir -> names.add(String.valueOf(dir.getFileName())));
+                Arrays.stream(ModelFreeDrafters.values()).map(ModelFreeDrafters::flagValue).forEach(names::add);
+                yield names;
+            }
+        };
     }
 
     private static void requireSome(String flag, List<?> values) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * {@code report.md}: what ran where, the summary table (throughput, makespan, completion times, drafted steps,
@@ -90,14 +91,19 @@ public final class MarkdownReport {
         lines.add("");
         lines.add("Per drafter, over the sequence-steps that verified its draft: tokens proposed and accepted, the "
                 + "share accepted, and the mean acceptance length (draft tokens accepted per such step; the step's own "
-                + "token comes on top).");
+                + "token comes on top). A drafter the cell ran whose draft no step verified (none arrived usable) "
+                + "shows 0 steps.");
         lines.add("");
         lines.add("| sampling | concurrency | mode | drafter | verified steps | proposed | accepted | rate "
                 + "| accepted per step |");
         lines.add("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         for (CellKey key : results.plan().cells()) {
-            results.cell(key).ifPresent(cell -> cell.steps().byDrafter().forEach((drafter, f) -> lines.add(
-                    acceptanceRow(key, drafter, f))));
+            results.cell(key).ifPresent(cell -> {
+                Map<String, DrafterFigures> figures = new TreeMap<>();
+                results.plan().drafters(key.mode()).forEach(name -> figures.put(name, new DrafterFigures(0, 0, 0)));
+                figures.putAll(cell.steps().byDrafter());
+                figures.forEach((drafter, f) -> lines.add(acceptanceRow(key, drafter, f)));
+            });
         }
         lines.add("");
     }
