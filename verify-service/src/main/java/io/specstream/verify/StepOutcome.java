@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What one engine step did to one sequence: it committed {@code tokens} at response positions
- * {@code startPosition, ...} (the delta the commits topic carries), verified {@code proposed} draft tokens of
+ * {@code startPosition, ...} (the delta a commit batch carries), verified {@code proposed} draft tokens of
  * {@code drafter} and accepted {@code accepted} of them, and possibly finished it. {@code accepted} counts the draft
  * tokens the target agreed with, even where a stop ended the response inside them. {@code alternatives} are the
  * other drafters' usable tails of the step, judged against what it committed.

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one cell measured: the trainer's view (makespan, completion times), the verifier's acceptance events, and
- * from its meters the steps it took, the seconds it spent inside them and where the rest of its time went.
+ * What one cell measured: the trainer's view (makespan, completion times), the verifier's sequence-steps
+ * ({@link StepLog}), and from its meters the steps it took, the seconds it spent inside them and where the rest of its
+ * time went.
  */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
                          long verifySteps, double stepSeconds, VerifierTime verifierTime, List<String> pinning) {

@@ -73,7 +73,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--coupled-draft-model-dir", paramLabel = "DIR",
             description = "Draft inside this verifier, in lock step, with this draft model: the coupled baseline "
-                    + "(default: none; drafts come from draft-service over the drafts topic).")
+                    + "(default: none; drafts come from draft-service over the draft-batches topic).")
     Path coupledDraftDir;
 
     @Option(names = "--model-free", paramLabel = "NAMES", defaultValue = "none",

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 
 /**
  * Every draft a verify step may use, per sequence: the newest tail of each draft-service drafter (from the
- * {@code drafts} topic) and this step's tails of the drafters running inside the verifier, ranked by the request's
+ * {@code draft-batches} topic) and this step's tails of the drafters running inside the verifier, ranked by the request's
  * {@link DrafterAssignment} when there is one. Also remembers what each tail cost to draft, for the acceptance
  * events the selector learns from.
  *

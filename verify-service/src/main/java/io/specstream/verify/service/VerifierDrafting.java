@@ -10,12 +10,12 @@ import java.util.Set;
 /**
  * Where a {@link VerifyLoop} gets its drafts: drafters it calls itself before every step ({@code inVerifier}: a
  * draft model for coupled decoding, or model-free drafters that cost microseconds and need no topic hop), tails
- * from the {@code drafts} topic (draft-service), and whether the selector's assignments pick among them.
+ * from the {@code draft-batches} topic (draft-service), and whether the selector's assignments pick among them.
  *
  * <pre>{@code
  * VerifierDrafting.plain();                                         // no drafts at all
  * VerifierDrafting.coupled(modelDrafter, 4);                         // lock step, no topics
- * VerifierDrafting.decoupled();                                      // drafts topic only
+ * VerifierDrafting.decoupled();                                      // draft-batches only
  * VerifierDrafting.fastest(List.of(ngram, suffix), 4);               // both, ranked by the selector
  * VerifierDrafting.fastest(List.of(ngram), 4)
  *         .withDraftServiceDrafters(Set.of("draft-small"));          // ... and assignments naming others refused
@@ -41,7 +41,7 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
         }
     }
 
-    /** Plain decoding: no drafter here, no drafts topic, no selector. */
+    /** Plain decoding: no drafter here, no draft-batches, no selector. */
     public static VerifierDrafting plain() {
         return new VerifierDrafting(List.of(), 0, false, false, Optional.empty());
     }
