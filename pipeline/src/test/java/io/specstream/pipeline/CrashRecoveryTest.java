@@ -149,7 +149,7 @@ class CrashRecoveryTest {
                         .filter(timestamp -> timestamp > upAt).min().orElse(upAt);
                 System.out.printf("broker kill -9 and restart: up again after %.1f s, the first rollout after that "
                         + "%.1f s later%n", (upAt - killedAt) / 1e3, (firstAfter - upAt) / 1e3);
-                assertTrue(verify.isAlive() && draft.isAlive(), "the services rode the broker's restart out");
+                assertTrue(verify.stillRunning() && draft.stillRunning(), "the services rode the broker's restart out");
                 assertExactlyThePlainRollouts(watch);
             }
         }

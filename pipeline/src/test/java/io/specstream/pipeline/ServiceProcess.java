@@ -114,7 +114,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** True while it runs; an exit fails the wait at once, with its log, instead of at the deadline. */
-    private boolean stillRunning() {
+    boolean stillRunning() {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
         }

@@ -106,6 +106,11 @@ final class PendingTransaction {
                 : Math.max(0, queued.oldestSnapshotNanos + maxWaitNanos - nowNanos);
     }
 
+    /** Whether a transaction was written and has neither committed nor aborted yet. */
+    boolean inFlight() {
+        return inFlight != null;
+    }
+
     int requests() {
         return queued.requests.size() + (inFlight == null ? 0 : inFlight.requests.size());
     }

@@ -18,11 +18,13 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +35,11 @@ import java.util.function.Supplier;
  *
  * <p>A transaction the group refuses (a rebalance moved on, KIP-447 fencing) or that fails otherwise abortably is
  * aborted and everything in it is queued again for the next try, with the group's newest metadata; a commit that
- * timed out (the broker restarting) is retried as a commit; fatal errors (fenced producer, authorization) stop the
- * thread. A {@link Task.HandOver} — a rebalance — commits what is pending
+ * timed out (the broker restarting) is retried as a commit. A transaction that stayed open past the producer's
+ * {@code transaction.timeout.ms} (the broker was away that long) is aborted by the coordinator, which fences the
+ * producer: a new producer takes over the transactional id and everything in it is queued again. Fencing any sooner
+ * means another instance runs with the same {@code --transactional-id}, and stops the thread, as authorization
+ * errors do. A {@link Task.HandOver} — a rebalance — commits what is pending
  * first, then drops what is left of the partitions that leave (their new owner decodes those requests again).
  */
 final class TransactionWriter implements OutputThread.Work<TransactionWriter.Task> {
@@ -44,6 +49,8 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
     static final long SNAPSHOT_WAIT_MS = 200;
     /** How long an aborted transaction waits before it is tried again. */
     private static final long RETRY_MS = 100;
+    /** The producer's {@code transaction.timeout.ms} when the client settings leave it out. */
+    private static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
     /** What the step thread hands the completions thread. */
     sealed interface Task {
@@ -63,8 +70,14 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
         }
     }
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Supplier<KafkaProducer<byte[], byte[]>> opening;
+    private final String transactionalId;
+    private final long transactionTimeoutNanos;
     private final KafkaClientMeters meters;
+    private final LongSupplier nanoClock;
+    private KafkaProducer<byte[], byte[]> producer;
+    /** When the transaction in flight began, to tell a coordinator's timeout from a zombie's fencing. */
+    private long beganAtNanos;
     private final PendingTransaction pending;
     private final Supplier<ConsumerGroupMetadata> group;
     private final VerifyMetrics metrics;
@@ -74,21 +87,34 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
     /** Where the transaction in flight is: none, written and committing, or aborting. */
     private enum InFlight { NONE, COMMITTING, ABORTING }
 
+    /** {@code nanoClock}: {@code System::nanoTime}, or a test's clock to make a transaction outlive its timeout. */
     TransactionWriter(ClientSettings settings, String transactionalId, OutputRecords records,
-                      Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry, VerifyMetrics metrics) {
+                      Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry, VerifyMetrics metrics,
+                      LongSupplier nanoClock) {
         Map<String, Object> config = settings.producer();
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        this.producer = new KafkaProducer<>(config);
-        this.meters = new KafkaClientMeters(meterRegistry).producer(producer);
+        this.opening = () -> new KafkaProducer<>(config);
+        this.transactionalId = transactionalId;
+        this.transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(String.valueOf(
+                config.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS))));
+        this.meters = new KafkaClientMeters(meterRegistry);
         this.pending = new PendingTransaction(records);
         this.group = group;
         this.metrics = metrics;
+        this.nanoClock = nanoClock;
+        open();
+    }
+
+    /** Opens the producer, fencing whatever an earlier producer of the transactional id left open. */
+    private void open() {
+        producer = opening.get();
+        meters.producer(producer);
         producer.initTransactions();
     }
 
     @Override
     public void round(List<Task> tasks) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         for (Task task : tasks) {
             if (task instanceof Task.Snapshots snapshots) {
                 pending.snapshots(snapshots.due(), now);
@@ -104,8 +130,8 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
                 handOver.done().countDown();
             }
         }
-        if (System.nanoTime() >= retryAtNanos && (state != InFlight.NONE
-                || pending.due(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS)))) {
+        if (nanoClock.getAsLong() >= retryAtNanos && (state != InFlight.NONE
+                || pending.due(nanoClock.getAsLong(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS)))) {
             commit();
         }
     }
@@ -118,7 +144,7 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
         if (pending.isEmpty()) {
             return 1_000;
         }
-        long untilDue = pending.untilDue(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS));
+        long untilDue = pending.untilDue(nanoClock.getAsLong(), TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MS));
         return Math.max(1, Math.min(RETRY_MS, TimeUnit.NANOSECONDS.toMillis(untilDue)));
     }
 
@@ -135,6 +161,7 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
                 state = InFlight.NONE;
             }
             if (state == InFlight.NONE && !pending.isEmpty()) {
+                beganAtNanos = nanoClock.getAsLong();
                 pending.write(producer, group.get());
                 state = InFlight.COMMITTING;
             }
@@ -143,20 +170,51 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
                 state = InFlight.NONE;
                 metrics.rolloutsCommitted(pending.committed());
             }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-                 | UnsupportedVersionException e) {
+        } catch (OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
             throw e;
         } catch (TimeoutException e) {
             LOG.warn("a transaction with {} completed requests is still {}, will retry: {}", pending.requests(),
                     state == InFlight.COMMITTING ? "committing" : "open", e.getMessage());
             state = state == InFlight.COMMITTING ? InFlight.COMMITTING : InFlight.ABORTING;
-            retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+            retryAtNanos = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
         } catch (KafkaException e) {
+            if (fenced(e)) {
+                takeOverFenced(e);
+                return;
+            }
             LOG.warn("a transaction with {} completed requests was not committed, will abort and retry: {}",
                     pending.requests(), e.getMessage());
             state = InFlight.ABORTING;
-            retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+            retryAtNanos = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
         }
+    }
+
+    /** A fenced producer throws the fencing itself once, then a KafkaException caused by it. */
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After the coordinator aborted a transaction that outlived {@code transaction.timeout.ms}, a new producer writes
+     * it again; fencing any sooner came from another producer of the same transactional id.
+     */
+    private void takeOverFenced(KafkaException e) {
+        if (!pending.inFlight() || nanoClock.getAsLong() - beganAtNanos < transactionTimeoutNanos) {
+            throw new IllegalStateException("another verifier fenced transactional id '" + transactionalId
+                    + "': each instance needs a --transactional-id of its own", e);
+        }
+        LOG.warn("a transaction with {} completed requests outlived transaction.timeout.ms and was aborted by the "
+                + "coordinator; a new producer writes it again", pending.requests());
+        meters.close();
+        producer.close(Duration.ZERO);
+        pending.aborted();
+        state = InFlight.NONE;
+        open();
     }
 
     /** Commits what is pending, once, then closes the producer. */

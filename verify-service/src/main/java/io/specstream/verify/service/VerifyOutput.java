@@ -62,7 +62,7 @@ final class VerifyOutput implements AutoCloseable {
         try {
             OutputThread<TransactionWriter.Task> transactions = OutputThread.start("verify-completions",
                     () -> new TransactionWriter(settings, transactionalId, records, group::get, meterRegistry,
-                            metrics));
+                            metrics, System::nanoTime));
             return new VerifyOutput(hints, sender.get().deadLetters(), transactions, publication, group);
         } catch (RuntimeException e) {
             hints.close();
