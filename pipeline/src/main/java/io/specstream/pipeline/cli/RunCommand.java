@@ -68,7 +68,10 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
                     + "first (default: ${DEFAULT-VALUE}).")
     List<Path> draftModelDirs;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "fastest",
+    // plain by default: measured the fastest on the shipped prompts on a CPU (docs/bench/report.md), where a verify
+    // step over drafts costs more than the accepted tokens save; a speculative default waits for a controller that
+    // turns drafts off where they cannot pay
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "plain",
             description = "plain (no drafts), coupled (lock-step drafter inside the verifier), decoupled "
                     + "(one draft model as a service over topics) or fastest (every drafter, the selector picking "
                     + "per request) (default: ${DEFAULT-VALUE}).")
