@@ -58,7 +58,7 @@ class CrashRecoveryTest {
             draft.awaitOwned(Set.of(0, 1));
 
             try (RolloutWatch watch = pipeline.watchRollouts()) {
-                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved, List.of());
 
                 System.out.printf("verify kill -9: the survivor owned partition %d after %.1f s, its first rollout "
                                 + "came %.1f s after the kill; %d sequences resumed from snapshots with %d tokens, "
@@ -81,10 +81,12 @@ class CrashRecoveryTest {
             ServiceProcess victim = pipeline.draft("draft-a");
             ServiceProcess survivor = pipeline.draft("draft-b");
             int moved = sharePartitions(victim, survivor);
-            pipeline.verify("verify", MAX_BATCH).awaitOwned(Set.of(0, 1));
+            ServiceProcess verify = pipeline.verify("verify", MAX_BATCH, ProcessPipeline.OUTLASTS_A_PAUSE);
+            verify.awaitOwned(Set.of(0, 1));
 
             try (RolloutWatch watch = pipeline.watchRollouts()) {
-                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved);
+                // the verifier, held through the takeover, cannot finish the sequences the survivor is to rebuild
+                Takeover takeover = killMidRun(pipeline, fixture, watch, victim, survivor, moved, List.of(verify));
 
                 System.out.printf("draft kill -9: the survivor owned partition %d after %.1f s and rebuilt %d mirrors "
                                 + "from snapshots%n", moved, takeover.ownedAfterSeconds(),
@@ -112,15 +114,21 @@ class CrashRecoveryTest {
         return victim.owned().iterator().next();
     }
 
-    /** Publishes the workload, kills {@code victim} once partition {@code moved} is mid-run, waits for every rollout. */
+    /**
+     * Publishes the workload, kills {@code victim} once partition {@code moved} is mid-run — {@code held} paused from
+     * just before the kill until {@code survivor} owns every partition — and waits for every rollout.
+     */
     private static Takeover killMidRun(ProcessPipeline pipeline, PipelineFixture fixture, RolloutWatch watch,
-                                       ServiceProcess victim, ServiceProcess survivor, int moved) {
+                                       ServiceProcess victim, ServiceProcess survivor, int moved,
+                                       List<ServiceProcess> held) {
         fixture.publish(pipeline.catalogue(), requests);
         awaitMidRun(watch, moved);
+        held.forEach(ServiceProcess::pause);
         long killedAt = System.currentTimeMillis();
         victim.kill();
         survivor.awaitOwned(Set.of(0, 1));
         long ownedAt = System.currentTimeMillis();
+        held.forEach(ServiceProcess::resume);
         awaitAll(watch);
         return new Takeover(killedAt, ownedAt);
     }

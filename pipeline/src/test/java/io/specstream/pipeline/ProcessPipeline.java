@@ -30,6 +30,14 @@ final class ProcessPipeline implements AutoCloseable {
             "session.timeout.ms", "6000",
             "heartbeat.interval.ms", "1000",
             "transaction.timeout.ms", "10000");
+    /**
+     * For an instance a test holds ({@link ServiceProcess#pause()}) through another's takeover, which takes about one
+     * quick session timeout: its group membership and open transaction wait for it.
+     */
+    static final Map<String, String> OUTLASTS_A_PAUSE = Map.of(
+            "session.timeout.ms", "45000",
+            "heartbeat.interval.ms", "1000",
+            "transaction.timeout.ms", "60000");
 
     private final Path work;
     private final int brokerPort = FreePort.pick();
@@ -40,14 +48,7 @@ final class ProcessPipeline implements AutoCloseable {
 
     ProcessPipeline(Path work) {
         this.work = work;
-        this.clientConfig = work.resolve("client.properties");
-        StringBuilder properties = new StringBuilder();
-        QUICK_FAILURE_DETECTION.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
-        try {
-            Files.writeString(clientConfig, properties);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + clientConfig, e);
-        }
+        this.clientConfig = clientConfig("client", QUICK_FAILURE_DETECTION);
     }
 
     /** A pipeline in {@code work} whose broker and registry are up. */
@@ -73,14 +74,23 @@ final class ProcessPipeline implements AutoCloseable {
 
     /** A verify-service instance, transactional id = {@code name}, at most {@code maxBatch} sequences per step. */
     ServiceProcess verify(String name, int maxBatch) {
-        return keep(ServiceProcess.start(name, work.resolve("logs"), withConnection("verify",
+        return verify(name, maxBatch, clientConfig);
+    }
+
+    /** As {@link #verify(String, int)}, with client settings of its own, such as {@link #OUTLASTS_A_PAUSE}. */
+    ServiceProcess verify(String name, int maxBatch, Map<String, String> clientSettings) {
+        return verify(name, maxBatch, clientConfig(name, clientSettings));
+    }
+
+    private ServiceProcess verify(String name, int maxBatch, Path config) {
+        return keep(ServiceProcess.start(name, work.resolve("logs"), withConnection(config, "verify",
                 "--group-id", VERIFY_GROUP, "--transactional-id", name, "--max-batch", String.valueOf(maxBatch),
                 "--model-dir", models().resolve("target").toString(), "--metrics-port", "0")));
     }
 
     /** A draft-service instance with the draft-tiny model. */
     ServiceProcess draft(String name) {
-        return keep(ServiceProcess.start(name, work.resolve("logs"), withConnection("draft",
+        return keep(ServiceProcess.start(name, work.resolve("logs"), withConnection(clientConfig, "draft",
                 "--group-id", DRAFT_GROUP, "--verify-group-id", VERIFY_GROUP,
                 "--draft-model-dir", models().resolve("draft-tiny").toString(),
                 "--model-dir", models().resolve("target").toString(), "--metrics-port", "0")));
@@ -105,12 +115,25 @@ final class ProcessPipeline implements AutoCloseable {
         return new TopicCatalogue(TopicCatalogue.DEFAULT_PREFIX, PARTITIONS);
     }
 
-    private String[] withConnection(String subcommand, String... args) {
+    private String[] withConnection(Path config, String subcommand, String... args) {
         List<String> all = new ArrayList<>(List.of(subcommand, "--bootstrap-servers", bootstrapServers(),
-                "--schema-registry-url", schemaRegistryUrl(), "--client-config", clientConfig.toString(),
+                "--schema-registry-url", schemaRegistryUrl(), "--client-config", config.toString(),
                 "--partitions", String.valueOf(PARTITIONS)));
         all.addAll(List.of(args));
         return all.toArray(String[]::new);
+    }
+
+    /** Writes {@code settings} as {@code work/name.properties}, a {@code --client-config} file. */
+    private Path clientConfig(String name, Map<String, String> settings) {
+        Path file = work.resolve(name + ".properties");
+        StringBuilder properties = new StringBuilder();
+        settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+        try {
+            Files.writeString(file, properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     private String bootstrapServers() {

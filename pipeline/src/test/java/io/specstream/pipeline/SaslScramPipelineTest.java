@@ -83,7 +83,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SaslScramPipelineTest {
 
     private static final int SAMPLES = 2;
-    private static final int MAX_NEW_TOKENS = 24;
+    private static final int MAX_NEW_TOKENS = 48;
     private static final int DRAFT_TOKENS = SelectorConfig.DEFAULT_K_BASE;
     private static final String VERIFY_GROUP = "verify-service";
     private static final String VERIFY_TRANSACTIONAL_ID = "verify-service-0";
@@ -155,19 +155,24 @@ class SaslScramPipelineTest {
             expected = PlainReference.of(engine, encoder, requests);
             try (SelectorService selector = new SelectorService(login(SELECTOR), catalogue, SelectorConfig.defaults());
                  DecoderSession draftModel = PipelineFixture.session("draft-tiny");
-                 ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
-                 BackgroundLoop drafting = BackgroundLoop.startFailingOnClose(new DraftLoop(
-                         List.of(TailSource.runAhead(drafter)), encoder, draft, catalogue, DRAFT_GROUP), "draft");
-                 BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(new VerifyLoop(engine, encoder, verify,
-                         catalogue, VERIFY_GROUP, VERIFY_TRANSACTIONAL_ID,
-                         VerifierDrafting.fastest(List.of(), DRAFT_TOKENS)), "verify");
-                 TrainerEndpoint trainer = new TrainerEndpoint(trainerLogin, catalogue)) {
-                selector.start();
-                trainer.publish(requests);
-                Await.until("every rollout reaches the trainer", () -> {
-                    arrived.addAll(trainer.poll(Duration.ofMillis(200)));
-                    return arrived.size() == expected.size();
-                });
+                 ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS)) {
+                DraftLoop draftLoop = new DraftLoop(List.of(TailSource.runAhead(drafter)), encoder, draft, catalogue,
+                        DRAFT_GROUP);
+                VerifyLoop verifyLoop = new VerifyLoop(engine, encoder, verify, catalogue, VERIFY_GROUP,
+                        VERIFY_TRANSACTIONAL_ID, VerifierDrafting.fastest(List.of(), DRAFT_TOKENS));
+                try (BackgroundLoop drafting = BackgroundLoop.startFailingOnClose(draftLoop, "draft");
+                     BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verifyLoop, "verify");
+                     TrainerEndpoint trainer = new TrainerEndpoint(trainerLogin, catalogue)) {
+                    selector.start();
+                    // a drafter still joining its group when the prompts go out would miss sequences this short
+                    Await.until("draft and verify own every partition", () -> draftLoop.ownedPartitions().size() == 2
+                            && verifyLoop.ownedPartitions().size() == 2);
+                    trainer.publish(requests);
+                    Await.until("every rollout reaches the trainer", () -> {
+                        arrived.addAll(trainer.poll(Duration.ofMillis(200)));
+                        return arrived.size() == expected.size();
+                    });
+                }
             }
         }
 

@@ -148,6 +148,30 @@ final class ServiceProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** {@code kill -STOP}: every thread halts where it is, sockets stay open, until {@link #resume()}. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT} after {@link #pause()}. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(1, TimeUnit.MINUTES) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -160,9 +160,10 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
 
     private RunPipeline.ModelFree parseModelFree(RunMode runMode) {
         try {
+            // validated in every mode, so that a typo is named even where only fastest would run the drafters
             Placement where = Placement.parse("--model-free-placement", placement);
-            return new RunPipeline.ModelFree(runMode == RunMode.FASTEST
-                    ? ModelFreeDrafters.create("--model-free", modelFree) : List.of(), where);
+            var drafters = ModelFreeDrafters.create("--model-free", modelFree);
+            return new RunPipeline.ModelFree(runMode == RunMode.FASTEST ? drafters : List.of(), where);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
