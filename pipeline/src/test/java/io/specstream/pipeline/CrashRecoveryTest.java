@@ -129,7 +129,7 @@ class CrashRecoveryTest {
         survivor.awaitOwned(Set.of(0, 1));
         long ownedAt = System.currentTimeMillis();
         held.forEach(ServiceProcess::resume);
-        awaitAll(watch);
+        awaitAll(pipeline, watch);
         return new Takeover(killedAt, ownedAt);
     }
 
@@ -152,7 +152,7 @@ class CrashRecoveryTest {
             pipeline.startBroker();
             long upAt = System.currentTimeMillis();
             try (RolloutWatch watch = pipeline.watchRollouts()) {
-                awaitAll(watch);
+                awaitAll(pipeline, watch);
                 long firstAfter = watch.seen().stream().mapToLong(ConsumerRecord::timestamp)
                         .filter(timestamp -> timestamp > upAt).min().orElse(upAt);
                 System.out.printf("broker kill -9 and restart: up again after %.1f s, the first rollout after that "
@@ -173,8 +173,14 @@ class CrashRecoveryTest {
         assertTrue(watch.seenIn(partition) < inPartition, "partition " + partition + " finished before the crash");
     }
 
-    private static void awaitAll(RolloutWatch watch) {
-        Await.until(expected.size() + " rollouts", RECOVERY, () -> watch.poll() >= expected.size());
+    /** Waits for every rollout; a run that stalls fails with what each service printed last. */
+    private static void awaitAll(ProcessPipeline pipeline, RolloutWatch watch) {
+        try {
+            Await.until(expected.size() + " rollouts", RECOVERY, () -> watch.poll() >= expected.size());
+        } catch (AssertionError stalled) {
+            throw new AssertionError(stalled.getMessage() + " (" + watch.seen().size() + " arrived)\n"
+                    + pipeline.logTails(), stalled);
+        }
     }
 
     private static long firstIn(RolloutWatch watch, int partition, long after) {

@@ -2,6 +2,7 @@ package io.specstream.pipeline;
 
 import io.specstream.verify.service.PipelineFixture;
 
+import io.specstream.topology.catalogue.ConsumerGroups;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.embedded.FreePort;
@@ -24,8 +25,8 @@ import java.util.Map;
 final class ProcessPipeline implements AutoCloseable {
 
     static final int PARTITIONS = 2;
-    static final String VERIFY_GROUP = "verify-service";
-    static final String DRAFT_GROUP = "draft-service";
+    static final String VERIFY_GROUP = ConsumerGroups.VERIFY;
+    static final String DRAFT_GROUP = ConsumerGroups.DRAFT;
     static final Map<String, String> QUICK_FAILURE_DETECTION = Map.of(
             "session.timeout.ms", "6000",
             "heartbeat.interval.ms", "1000",
@@ -38,6 +39,8 @@ final class ProcessPipeline implements AutoCloseable {
             "session.timeout.ms", "45000",
             "heartbeat.interval.ms", "1000",
             "transaction.timeout.ms", "60000");
+
+    private static final int LOG_TAIL_LINES = 40;
 
     private final Path work;
     private final int brokerPort = FreePort.pick();
@@ -151,6 +154,16 @@ final class ProcessPipeline implements AutoCloseable {
     private ServiceProcess keep(ServiceProcess process) {
         started.add(process);
         return process;
+    }
+
+    /** The last lines each process printed, for a failure message. */
+    String logTails() {
+        StringBuilder tails = new StringBuilder();
+        for (ServiceProcess process : started) {
+            tails.append("--- ").append(process.name()).append(process.isAlive() ? "" : " (exited)").append(":\n")
+                    .append(process.logTail(LOG_TAIL_LINES)).append('\n');
+        }
+        return tails.toString();
     }
 
     /** Kills whatever still runs, services first, the broker last. */

@@ -23,6 +23,7 @@ import io.specstream.selector.SelectorConfig;
 import io.specstream.selector.SelectorService;
 import io.specstream.topology.admin.SchemaBootstrap;
 import io.specstream.topology.admin.TopicBootstrap;
+import io.specstream.topology.catalogue.ConsumerGroups;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
@@ -83,11 +84,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SaslScramPipelineTest {
 
     private static final int SAMPLES = 2;
-    private static final int MAX_NEW_TOKENS = 48;
+    private static final int MAX_NEW_TOKENS = 24;
     private static final int DRAFT_TOKENS = SelectorConfig.DEFAULT_K_BASE;
-    private static final String VERIFY_GROUP = "verify-service";
+    private static final String VERIFY_GROUP = ConsumerGroups.VERIFY;
     private static final String VERIFY_TRANSACTIONAL_ID = "verify-service-0";
-    private static final String DRAFT_GROUP = "draft-service";
+    private static final String DRAFT_GROUP = ConsumerGroups.DRAFT;
     private static final String TRAINER_GROUP_PREFIX = "trainer-";
     /** A refused client gives up after this long, so a refusal shows as a failed call rather than a hung one. */
     private static final int REFUSED_CLIENT_TIMEOUT_MS = 5_000;
@@ -150,7 +151,8 @@ class SaslScramPipelineTest {
         List<CompletedRollout> expected;
         List<Rollout> arrived = new ArrayList<>();
         try (TextTokenizer tokenizer = PipelineFixture.tokenizer();
-             VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(SelectorConfig.DEFAULT_K_MAX))) {
+             // one request at a time, so that draft-service's tails for the queued ones are on hand at admission
+             VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(SelectorConfig.DEFAULT_K_MAX, SAMPLES))) {
             PromptEncoder encoder = PipelineFixture.encoder(tokenizer);
             expected = PlainReference.of(engine, encoder, requests);
             try (SelectorService selector = new SelectorService(login(SELECTOR), catalogue, SelectorConfig.defaults());
@@ -164,7 +166,7 @@ class SaslScramPipelineTest {
                      BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verifyLoop, "verify");
                      TrainerEndpoint trainer = new TrainerEndpoint(trainerLogin, catalogue)) {
                     selector.start();
-                    // a drafter still joining its group when the prompts go out would miss sequences this short
+                    // a drafter still joining its group when the prompts go out would miss them
                     Await.until("draft and verify own every partition", () -> draftLoop.ownedPartitions().size() == 2
                             && verifyLoop.ownedPartitions().size() == 2);
                     trainer.publish(requests);

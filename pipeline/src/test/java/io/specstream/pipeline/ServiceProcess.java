@@ -148,6 +148,12 @@ final class ServiceProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** The last {@code lines} lines it printed. */
+    String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     /** {@code kill -STOP}: every thread halts where it is, sockets stay open, until {@link #resume()}. */
     void pause() {
         signal("STOP");

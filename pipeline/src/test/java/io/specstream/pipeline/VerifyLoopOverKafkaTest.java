@@ -119,11 +119,7 @@ class VerifyLoopOverKafkaTest {
 
         Map<String, Rollout> rollouts;
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        VerifyConfig shared = PipelineFixture.verifyConfig(DRAFT_TOKENS);
-        // one request at a time: while the verifier decodes one (a tenth of a second here), the drafter drafts ahead
-        // for those queued, so their tails are on hand when they are admitted
-        VerifyConfig oneRequestAtATime = new VerifyConfig(SAMPLES, shared.maxTokensPerStep(), shared.maxDraftTokens(),
-                shared.modelDir(), shared.inference());
+        VerifyConfig oneRequestAtATime = PipelineFixture.verifyConfig(DRAFT_TOKENS, SAMPLES);
         try (DecoderSession draftModel = PipelineFixture.session("draft-tiny");
              ModelDrafter drafter = ModelDrafter.withWindowFor("draft-tiny", draftModel, DRAFT_TOKENS);
              VerifyEngine serial = VerifyEngine.open(oneRequestAtATime)) {

@@ -54,7 +54,7 @@ import java.util.UUID;
  *
  * <pre>{@code
  * DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(draftSmall), TailSource.lookup(ngram, 8)),
- *         encoder, settings, catalogue, "draft-service");
+ *         encoder, settings, catalogue, ConsumerGroups.DRAFT);
  * new Thread(loop).start();   // run() until close()
  * loop.close();
  * }</pre>

@@ -119,7 +119,16 @@ public final class PipelineFixture implements AutoCloseable {
     }
 
     public static VerifyConfig verifyConfig(int maxDraftTokens) {
-        return new VerifyConfig(64, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1));
+        return verifyConfig(maxDraftTokens, 64);
+    }
+
+    /**
+     * At most {@code maxBatch} sequences per step. With {@code maxBatch} = a request's samples, requests are decoded
+     * one at a time: while one is, a decoupled drafter drafts ahead for those queued, whose tails are then on hand at
+     * their admission — drafts reach the verifier in time however slow the machine.
+     */
+    public static VerifyConfig verifyConfig(int maxDraftTokens, int maxBatch) {
+        return new VerifyConfig(maxBatch, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1));
     }
 
     public static DecoderSession session(String model) {
