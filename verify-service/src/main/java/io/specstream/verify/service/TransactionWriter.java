@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * aborted and everything in it is queued again for the next try, with the group's newest metadata; a commit that
  * timed out (the broker restarting) is retried as a commit. A transaction that stayed open past the producer's
  * {@code transaction.timeout.ms} (the broker was away that long) is aborted by the coordinator, which fences the
- * producer: a new producer takes over the transactional id and everything in it is queued again. Fencing any sooner
+ * producer (or leaves it in a fatal state, so that it cannot even abort): a new producer takes over the
+ * transactional id and everything in it is queued again. Fencing any sooner
  * means another instance runs with the same {@code --transactional-id}, and stops the thread, as authorization
  * errors do. A {@link Task.HandOver} — a rebalance — commits what is pending
  * first, then drops what is left of the partitions that leave (their new owner decodes those requests again).
@@ -182,6 +183,13 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
                 takeOverFenced(e);
                 return;
             }
+            if (state == InFlight.ABORTING) {
+                // the abort itself failed: the producer is in a fatal state, as when the coordinator aborted the
+                // transaction (it outlived transaction.timeout.ms, the broker away) while this producer was committing
+                // it — seen as "Cannot execute transactional method because we are in an error state" on every retry
+                replaceProducer("could not be aborted (" + e.getMessage() + ")");
+                return;
+            }
             LOG.warn("a transaction with {} completed requests was not committed, will abort and retry: {}",
                     pending.requests(), e.getMessage());
             state = InFlight.ABORTING;
@@ -208,8 +216,16 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
             throw new IllegalStateException("another verifier fenced transactional id '" + transactionalId
                     + "': each instance needs a --transactional-id of its own", e);
         }
-        LOG.warn("a transaction with {} completed requests outlived transaction.timeout.ms and was aborted by the "
-                + "coordinator; a new producer writes it again", pending.requests());
+        replaceProducer("outlived transaction.timeout.ms and was aborted by the coordinator");
+    }
+
+    /**
+     * Closes a producer that cannot go on and opens a new one, whose {@code initTransactions} settles what the old one
+     * left open; everything of the transaction in flight is queued again. Only for a transaction that did not commit:
+     * a commit that went through answers its retry with success, never with an error.
+     */
+    private void replaceProducer(String why) {
+        LOG.warn("a transaction with {} completed requests {}; a new producer writes it again", pending.requests(), why);
         meters.close();
         producer.close(Duration.ZERO);
         pending.aborted();
