@@ -3,7 +3,7 @@ package io.specstream.verify.service;
 import io.specstream.contract.SequenceKey;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -119,7 +119,7 @@ final class PendingTransaction {
      * Begins a transaction with everything queued and writes it, the offsets committed for {@code group}; it is then
      * in flight until {@link #committed} or {@link #aborted}. Throws what the producer throws.
      */
-    void write(KafkaProducer<byte[], byte[]> transaction, ConsumerGroupMetadata group) {
+    void write(Producer<byte[], byte[]> transaction, ConsumerGroupMetadata group) {
         inFlight = queued;
         queued = new Batch();
         transaction.beginTransaction();

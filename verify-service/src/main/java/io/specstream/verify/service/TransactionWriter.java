@@ -7,6 +7,7 @@ import io.specstream.topology.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -71,12 +72,12 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
         }
     }
 
-    private final Supplier<KafkaProducer<byte[], byte[]>> opening;
+    private final Supplier<Producer<byte[], byte[]>> opening;
     private final String transactionalId;
     private final long transactionTimeoutNanos;
     private final KafkaClientMeters meters;
     private final LongSupplier nanoClock;
-    private KafkaProducer<byte[], byte[]> producer;
+    private Producer<byte[], byte[]> producer;
     /** When the transaction in flight began, to tell a coordinator's timeout from a zombie's fencing. */
     private long beganAtNanos;
     private final PendingTransaction pending;
@@ -92,18 +93,35 @@ final class TransactionWriter implements OutputThread.Work<TransactionWriter.Tas
     TransactionWriter(ClientSettings settings, String transactionalId, OutputRecords records,
                       Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry, VerifyMetrics metrics,
                       LongSupplier nanoClock) {
-        Map<String, Object> config = settings.producer();
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        this.opening = () -> new KafkaProducer<>(config);
+        this(transactionalProducers(settings, transactionalId), transactionalId,
+                transactionTimeoutMs(settings.producer()), records, group, meterRegistry, metrics, nanoClock);
+    }
+
+    /** {@code opening} makes each producer of {@code transactionalId} in turn: a new one replaces one that cannot go on. */
+    TransactionWriter(Supplier<Producer<byte[], byte[]>> opening, String transactionalId, long transactionTimeoutMs,
+                      OutputRecords records, Supplier<ConsumerGroupMetadata> group, MeterRegistry meterRegistry,
+                      VerifyMetrics metrics, LongSupplier nanoClock) {
+        this.opening = opening;
         this.transactionalId = transactionalId;
-        this.transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(String.valueOf(
-                config.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS))));
+        this.transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(transactionTimeoutMs);
         this.meters = new KafkaClientMeters(meterRegistry);
         this.pending = new PendingTransaction(records);
         this.group = group;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
         open();
+    }
+
+    private static Supplier<Producer<byte[], byte[]>> transactionalProducers(ClientSettings settings,
+                                                                           String transactionalId) {
+        Map<String, Object> config = settings.producer();
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return () -> new KafkaProducer<>(config);
+    }
+
+    private static long transactionTimeoutMs(Map<String, Object> producerConfig) {
+        return Long.parseLong(String.valueOf(
+                producerConfig.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS)));
     }
 
     /** Opens the producer, fencing whatever an earlier producer of the transactional id left open. */

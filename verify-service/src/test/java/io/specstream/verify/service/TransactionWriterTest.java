@@ -10,18 +10,26 @@ import io.specstream.verify.RolloutSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code verify-completions} thread fenced on the real broker: by the coordinator after its transaction outlived
  * {@code transaction.timeout.ms} (a broker away that long), which a new producer rides out, or by another producer of
  * the same transactional id, which stops it. The fencing itself is done here by a second producer; the test's clock
- * says how long the fenced transaction had been open.
+ * says how long the fenced transaction had been open. A producer left unable to abort — a state the broker produces
+ * only under a race with its own timeout — is played by the client library's MockProducer.
  */
 class TransactionWriterTest {
 
@@ -92,6 +101,32 @@ class TransactionWriterTest {
                 "nothing of the fenced writer committed after the fencing");
     }
 
+    @Test
+    void aProducerThatCannotEvenAbortIsReplacedAndItsTransactionWrittenAgain() {
+        // as the real broker left it after a restart (CrashRecoveryTest): the coordinator had aborted the transaction
+        // while this producer was committing it, the retried commit failed, and the producer could not abort either
+        MockProducer<byte[], byte[]> stuck = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        stuck.commitTransactionException = new InvalidTxnStateException("the coordinator aborted the transaction");
+        stuck.abortTransactionException = new KafkaException(
+                "Cannot execute transactional method because we are in an error state");
+        MockProducer<byte[], byte[]> next = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        Iterator<MockProducer<byte[], byte[]>> producers = List.of(stuck, next).iterator();
+
+        try (TransactionWriter writer = writer(producers::next, TimeUnit.MILLISECONDS.toNanos(100))) {
+            writer.round(List.of(snapshot("stuck")));
+            for (int round = 0; round < ROUNDS; round++) {
+                writer.round(List.of());
+            }
+        }
+
+        assertTrue(stuck.closed() && stuck.history().isEmpty(), "nothing committed through the stuck producer");
+        assertEquals(List.of("stuck#0"), next.history().stream()
+                .map(record -> new String(record.key(), StandardCharsets.UTF_8)).toList(),
+                "the transaction written again, once, by the next producer");
+    }
+
     /** A writer whose clock moves {@code tickNanos} at each reading. */
     private static TransactionWriter writer(TopicCatalogue topics, String transactionalId, long tickNanos) {
         AtomicLong now = new AtomicLong();
@@ -100,6 +135,16 @@ class TransactionWriterTest {
         return new TransactionWriter(fixture.settings(), transactionalId, records,
                 () -> new ConsumerGroupMetadata("verify-" + UUID.randomUUID()), meters, new VerifyMetrics(meters),
                 () -> now.addAndGet(tickNanos));
+    }
+
+    /** As above, over the producers {@code producers} makes, with the default 60 s transaction timeout. */
+    private static TransactionWriter writer(Supplier<? extends Producer<byte[], byte[]>> producers, long tickNanos) {
+        AtomicLong now = new AtomicLong();
+        OutputRecords records = new OutputRecords(fixture.freshTopics(), fixture.registry(), Clock.systemUTC());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new TransactionWriter(producers::get, "verify-" + UUID.randomUUID(), TimeUnit.MINUTES.toMillis(1),
+                records, () -> new ConsumerGroupMetadata("verify-" + UUID.randomUUID()), meters,
+                new VerifyMetrics(meters), () -> now.addAndGet(tickNanos));
     }
 
     /** What another verifier started with the same transactional id does first. */
