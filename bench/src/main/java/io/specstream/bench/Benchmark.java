@@ -3,6 +3,7 @@ package io.specstream.bench;
 import io.specstream.bench.measure.CellResult;
 import io.specstream.bench.measure.CellRunner;
 import io.specstream.bench.measure.InProcessPlain;
+import io.specstream.bench.measure.InProcessRun;
 import io.specstream.bench.report.BenchCharts;
 import io.specstream.bench.report.BenchResults;
 import io.specstream.bench.report.MarkdownReport;
@@ -65,7 +66,7 @@ public final class Benchmark {
                     plan.maxNewTokens(), key.concurrency()));
         }
         List<CellResult> cells = new ArrayList<>();
-        Map<CellKey, Double> inProcess = new HashMap<>();
+        Map<CellKey, InProcessRun> inProcess = new HashMap<>();
         BenchProgress progress = new BenchProgress(err, plan.cells().size());
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, TopicCatalogue.defaults())) {
             CellRunner runner = new CellRunner(plan, stack.clientSettings(), verifyCore, draftCore);
@@ -79,7 +80,7 @@ public final class Benchmark {
             for (CellKey key : plan.cells()) {
                 if (key.mode() == RunMode.PLAIN) {
                     progress.begin("in-process plain " + key.sampling().label() + " c=" + key.concurrency(), 1, false);
-                    inProcess.put(key, baseline.seconds(workloads.get(key), key.concurrency()));
+                    inProcess.put(key, baseline.run(workloads.get(key), key.concurrency()));
                 }
             }
         } finally {

@@ -205,6 +205,11 @@ public final class VerifyEngine implements AutoCloseable {
     }
 
     /** Whether anything is waiting, running, or finished but not yet taken. */
+    /** Whether requests wait for a place in the batch: then it is full, and more prompts could not join yet. */
+    public boolean hasWaiting() {
+        return !waiting.isEmpty();
+    }
+
     public boolean hasWork() {
         return !waiting.isEmpty() || !active.isEmpty() || !admissions.isEmpty() || !finished.isEmpty();
     }

@@ -32,14 +32,14 @@ public final class InProcessPlain {
         this.core = core;
     }
 
-    /** Seconds to decode every epoch of {@code workload}, one epoch after the other, {@code concurrency} at a time. */
-    public double seconds(Workload workload, int concurrency) {
-        AtomicReference<Double> seconds = new AtomicReference<>();
+    /** Decodes every epoch of {@code workload}, one epoch after the other, {@code concurrency} at a time. */
+    public InProcessRun run(Workload workload, int concurrency) {
+        AtomicReference<InProcessRun> run = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             core.ifPresent(CoreAffinity::pinCurrentThread);
             try {
-                seconds.set(decode(workload, concurrency));
+                run.set(decode(workload, concurrency));
             } catch (RuntimeException e) {
                 failure.set(e);
             }
@@ -54,10 +54,10 @@ public final class InProcessPlain {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return seconds.get();
+        return run.get();
     }
 
-    private double decode(Workload workload, int concurrency) {
+    private InProcessRun decode(Workload workload, int concurrency) {
         ModelDirectory target = ModelDirectory.open(plan.targetDir());
         VerifyConfig config = new VerifyConfig(concurrency, Math.max(512, concurrency), 0, plan.targetDir(),
                 InferenceOptions.cpu(1));
@@ -66,11 +66,13 @@ public final class InProcessPlain {
             RequestSpecs specs = new RequestSpecs(new PromptEncoder(tokenizer, target.config()));
             PlainRollouts plain = new PlainRollouts(engine);
             long started = System.nanoTime();
+            long forwardBefore = engine.time().forwardNanos();
             for (var epoch : workload.epochs()) {
                 List<RolloutSpec> batch = epoch.stream().map(specs::toSpec).toList();
                 plain.run(batch);
             }
-            return (System.nanoTime() - started) / 1e9;
+            return new InProcessRun((System.nanoTime() - started) / 1e9,
+                    (engine.time().forwardNanos() - forwardBefore) / 1e9);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.specstream.bench.BenchPlan;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.InProcessRun;
 import io.specstream.bench.measure.SequenceResult;
 import io.specstream.pipeline.cli.RunMode;
 
@@ -18,15 +19,15 @@ import java.util.stream.Collectors;
  * Everything a benchmark run measured, and the ratios between its cells — always between cells of this one run
  * (same models, prompts, machine), never against numbers from elsewhere.
  *
- * @param inProcessPlainSeconds per sampling and concurrency (as a plain-mode CellKey), the Kafka-free baseline
+ * @param inProcessPlain per sampling and concurrency (as a plain-mode CellKey), the Kafka-free baseline
  * @param setting               what ran where: machine, models, workload, pinning — one line each
  */
-public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, Double> inProcessPlainSeconds,
+public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, InProcessRun> inProcessPlain,
                            List<String> setting, double wallSeconds) {
 
     public BenchResults {
         cells = List.copyOf(cells);
-        inProcessPlainSeconds = Map.copyOf(inProcessPlainSeconds);
+        inProcessPlain = Map.copyOf(inProcessPlain);
         setting = List.copyOf(setting);
     }
 
@@ -57,9 +58,10 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
     /** Pipeline plain over in-process plain, minus one: what topics, serdes and transactions cost. */
     public OptionalDouble kafkaOverhead(Sampling sampling, int concurrency) {
         CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
-        Double inProcess = inProcessPlainSeconds.get(plain);
-        return cell(plain).filter(c -> inProcess != null && inProcess > 0)
-                .map(c -> OptionalDouble.of(c.makespanSeconds() / inProcess - 1)).orElse(OptionalDouble.empty());
+        InProcessRun inProcess = inProcessPlain.get(plain);
+        return cell(plain).filter(c -> inProcess != null && inProcess.seconds() > 0)
+                .map(c -> OptionalDouble.of(c.makespanSeconds() / inProcess.seconds() - 1))
+                .orElse(OptionalDouble.empty());
     }
 
     /** The largest concurrency the plan ran: where the per-cell charts look. */

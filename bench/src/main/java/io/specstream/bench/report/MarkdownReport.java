@@ -3,6 +3,7 @@ package io.specstream.bench.report;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
+import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierTime;
 import io.specstream.verify.service.VerifierPhase;
 import io.specstream.pipeline.cli.RunMode;
@@ -119,17 +120,26 @@ public final class MarkdownReport {
         lines.add("");
         lines.add("Plain decoding through the pipeline against the same workload decoded in-process by the same "
                 + "engine in a bare loop (same batch limit, same core): what topics, serdes, polling and "
-                + "transactions cost.");
+                + "transactions cost. The forward columns split it: the batched forward alone, the same native "
+                + "computation in both; a pipeline forward slower than the bare loop's is not work the pipeline "
+                + "adds to the step thread but the forward running slower in a process that also runs the broker, "
+                + "the registry and the I/O threads (shared caches and memory, GC pauses).");
         lines.add("");
-        lines.add("| sampling | concurrency | pipeline plain s | in-process plain s | overhead |");
-        lines.add("| --- | ---: | ---: | ---: | ---: |");
+        lines.add("| sampling | concurrency | pipeline plain s | in-process plain s | overhead | pipeline forward s "
+                + "| in-process forward s | forward slower by |");
+        lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Sampling sampling : results.plan().samplings()) {
             for (int concurrency : results.plan().concurrencies()) {
                 CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
-                Double inProcess = results.inProcessPlainSeconds().get(plain);
-                results.cell(plain).filter(c -> inProcess != null).ifPresent(cell -> lines.add(String.format(
-                        Locale.ROOT, "| %s | %d | %.2f | %.2f | %s |", sampling.label(), concurrency,
-                        cell.makespanSeconds(), inProcess, percent(results.kafkaOverhead(sampling, concurrency)))));
+                InProcessRun inProcess = results.inProcessPlain().get(plain);
+                results.cell(plain).filter(c -> inProcess != null).ifPresent(cell -> {
+                    double forward = cell.verifierTime().seconds(VerifierPhase.FORWARD);
+                    lines.add(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %s | %.2f | %.2f | %s |",
+                            sampling.label(), concurrency, cell.makespanSeconds(), inProcess.seconds(),
+                            percent(results.kafkaOverhead(sampling, concurrency)), forward,
+                            inProcess.forwardSeconds(), inProcess.forwardSeconds() > 0
+                                    ? percent(OptionalDouble.of(forward / inProcess.forwardSeconds() - 1)) : "–"));
+                });
             }
         }
         lines.add("");

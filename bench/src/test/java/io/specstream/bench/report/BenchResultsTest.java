@@ -5,6 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierTime;
 import io.specstream.bench.measure.SequenceResult;
 import io.specstream.pipeline.cli.RunMode;
@@ -30,7 +31,7 @@ class BenchResultsTest {
             cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.FASTEST, 1.5, List.of(1, 2, 3), List.of(4, 5, 7))),
-            Map.of(PLAIN, 1.6), List.of(), 10);
+            Map.of(PLAIN, new InProcessRun(1.6, 1.2)), List.of(), 10);
 
     @Test
     void aSpeedupIsTheThroughputRatioToTheSameSamplingAndConcurrencyInTheBaseMode() {
