@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.Schema;
 
 /**
@@ -34,11 +36,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = "basic.auth.user.info";
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    /** How long a request keeps being retried while the registry cannot be reached (restarting, say). */
+    public static final String UNREACHABLE_PATIENCE_MS = "schema.registry.unreachable.patience.ms";
+    private static final long FIRST_RETRY_MS = 100;
+    private static final long LONGEST_RETRY_MS = 1_000;
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private final String baseUrl;
     private final Optional<String> authorization;
     private final Duration timeout;
+    private final Duration patience;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -55,6 +62,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authorization = basicAuthorization(config);
         this.timeout = Duration.ofMillis(longSetting(config, REQUEST_TIMEOUT_MS, 30_000));
+        // as long as a Kafka producer blocks for a broker away (max.block.ms): a registry restarting beside it
+        this.patience = Duration.ofMillis(longSetting(config, UNREACHABLE_PATIENCE_MS, 60_000));
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
@@ -142,17 +151,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
             request.header("Content-Type", CONTENT_TYPE);
         }
         authorization.ifPresent(value -> request.header("Authorization", value));
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new SchemaRegistryException(0, SchemaRegistryException.UNREACHABLE,
-                    method + " " + baseUrl + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SchemaRegistryException(0, SchemaRegistryException.UNREACHABLE,
-                    method + " " + baseUrl + path + " interrupted", e);
-        }
+        HttpResponse<String> response = exchange(request.build(), method + " " + baseUrl + path);
         JsonNode answer = parse(response);
         if (response.statusCode() / 100 != 2) {
             int code = answer.path("error_code").asInt(response.statusCode());
@@ -160,6 +159,32 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
             throw new SchemaRegistryException(response.statusCode(), code, message);
         }
         return answer;
+    }
+
+    /**
+     * Sends {@code request}; while no answer comes (connection refused or reset), tries again after 100 ms, 200 ms, …
+     * up to 1 s apart, for {@link #UNREACHABLE_PATIENCE_MS}. Every request is idempotent: a registration of a schema
+     * already registered answers with its id.
+     */
+    private HttpResponse<String> exchange(HttpRequest request, String what) {
+        long giveUp = System.nanoTime() + patience.toNanos();
+        long retryMs = FIRST_RETRY_MS;
+        while (true) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMs) > giveUp) {
+                    throw new SchemaRegistryException(0, SchemaRegistryException.UNREACHABLE,
+                            what + " failed for " + patience.toMillis() + " ms (" + UNREACHABLE_PATIENCE_MS + "): " + e,
+                            e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException(0, SchemaRegistryException.UNREACHABLE, what + " interrupted", e);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(retryMs));
+            retryMs = Math.min(2 * retryMs, LONGEST_RETRY_MS);
+        }
     }
 
     private JsonNode parse(HttpResponse<String> response) {
