@@ -182,8 +182,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     /**
      * Polls without waiting while the engine has work (invariant 2); otherwise waits for prompts, timed as idle.
      * While prompts already wait for a place in a full batch, a poll per step would bring nothing the next step could
-     * use, and its bookkeeping would push the model's working set out of the step thread's caches (the bench's
-     * forward columns): then it polls every {@value #FULL_POLL_NANOS} ns at most.
+     * use, and the forward itself measured slower beside it (the bench's forward columns: the consumer's bookkeeping
+     * evicts the model's working set, it seems): then it polls every 50 ms at most.
      */
     private ConsumerRecords<byte[], byte[]> pollPrompts(KafkaConsumer<byte[], byte[]> prompts) {
         if (engine.hasWork()) {
