@@ -50,6 +50,7 @@ class VerifyLoopOverKafkaTest {
     private static final int SAMPLES = 2;
     private static final int MAX_NEW_TOKENS = 32;
     private static final int DRAFT_TOKENS = 4;
+    private static final int QUEUED_ROUNDS = 4;
     private static final List<String> PROMPTS = List.of(
             "Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n",
             "Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n",
@@ -114,7 +115,12 @@ class VerifyLoopOverKafkaTest {
     @Test
     void withTheDraftLoopTheRolloutsEqualPlainDecodingAndDraftsAreAccepted() throws Exception {
         TopicCatalogue topics = fixture.freshTopics();
-        List<RolloutRequest> requests = requests("drafted", 0.8f);
+        // enough requests queued behind the first that the drafter, however late it starts on a busy machine, drafts
+        // ahead of the verifier for some of them
+        List<RolloutRequest> requests = new ArrayList<>();
+        for (int round = 0; round < QUEUED_ROUNDS; round++) {
+            requests.addAll(requests("drafted-" + round, 0.8f));
+        }
         List<CompletedRollout> expected = plainRollouts(requests);
 
         Map<String, Rollout> rollouts;
