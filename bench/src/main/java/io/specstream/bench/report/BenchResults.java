@@ -5,6 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.CellResult;
 import io.specstream.bench.measure.InProcessRun;
+import io.specstream.verify.service.VerifierPhase;
 import io.specstream.bench.measure.SequenceResult;
 import io.specstream.pipeline.cli.RunMode;
 
@@ -61,6 +62,19 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
         InProcessRun inProcess = inProcessPlain.get(plain);
         return cell(plain).filter(c -> inProcess != null && inProcess.seconds() > 0)
                 .map(c -> OptionalDouble.of(c.makespanSeconds() / inProcess.seconds() - 1))
+                .orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * The pipeline plain cell's forward time over the bare loop's, minus one: how much slower the same batched forward
+     * ran inside the pipeline's process.
+     */
+    public OptionalDouble forwardSlowdown(Sampling sampling, int concurrency) {
+        CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
+        InProcessRun inProcess = inProcessPlain.get(plain);
+        return cell(plain).filter(c -> inProcess != null && inProcess.forwardSeconds() > 0)
+                .map(c -> OptionalDouble.of(c.verifierTime().seconds(VerifierPhase.FORWARD)
+                        / inProcess.forwardSeconds() - 1))
                 .orElse(OptionalDouble.empty());
     }
 
