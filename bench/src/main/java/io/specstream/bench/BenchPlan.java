@@ -16,10 +16,12 @@ import java.util.OptionalInt;
  *
  * @param promptLimit the first this many prompts of the file; 0 means all
  * @param pin         pin the verify loop and the draft loop to cores 0 and 1 (when the machine has two)
+ * @param repeats     how many times every cell runs, the whole grid once per repeat (so a repeat's cells share the
+ *                    machine's mood): ratios are taken within a repeat, their median reported with its spread
  */
 public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Integer> concurrencies, int epochs,
                         Path prompts, int promptLimit, OptionalInt maxNewTokens, Path targetDir, List<Path> draftDirs,
-                        int k, Path outDir, boolean pin) {
+                        int k, Path outDir, boolean pin, int repeats) {
 
     public BenchPlan {
         modes = List.copyOf(modes);
@@ -38,6 +40,7 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
         atLeast("--epochs", epochs, 1);
         atLeast("--prompt-limit", promptLimit, 0);
         atLeast("--k", k, 1);
+        atLeast("--repeats", repeats, 1);
         maxNewTokens.ifPresent(max -> atLeast("--max-new-tokens", max, 1));
         if (draftDirs.isEmpty() && modes.stream().anyMatch(mode -> mode != RunMode.PLAIN)) {
             throw new IllegalArgumentException("--draft-dirs is empty; allowed values: one or more draft model directories");

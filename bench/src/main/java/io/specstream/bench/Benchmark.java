@@ -4,6 +4,7 @@ import io.specstream.bench.measure.CellResult;
 import io.specstream.bench.measure.CellRunner;
 import io.specstream.bench.measure.InProcessPlain;
 import io.specstream.bench.measure.InProcessRun;
+import io.specstream.bench.measure.StepCosts;
 import io.specstream.bench.report.BenchCharts;
 import io.specstream.bench.report.BenchResults;
 import io.specstream.bench.report.MarkdownReport;
@@ -67,14 +68,18 @@ public final class Benchmark {
         }
         List<CellResult> cells = new ArrayList<>();
         Map<CellKey, InProcessRun> inProcess = new HashMap<>();
-        BenchProgress progress = new BenchProgress(err, plan.cells().size());
+        Map<Integer, double[]> stepCosts;
+        BenchProgress progress = new BenchProgress(err, plan.cells().size() * plan.repeats());
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, TopicCatalogue.defaults())) {
             CellRunner runner = new CellRunner(plan, stack.clientSettings(), verifyCore, draftCore);
             warmUp(runner, prompts, progress);
-            for (CellKey key : plan.cells()) {
-                Workload workload = workloads.get(key.inMode(RunMode.PLAIN));
-                progress.begin(key.toString(), workload.sequences(), true);
-                cells.add(runner.run(key, workload, progress::show));
+            for (int repeat = 1; repeat <= plan.repeats(); repeat++) {
+                for (CellKey key : plan.cells()) {
+                    Workload workload = workloads.get(key.inMode(RunMode.PLAIN));
+                    progress.begin(key + (plan.repeats() > 1 ? " (repeat " + repeat + ")" : ""), workload.sequences(),
+                            true);
+                    cells.add(runner.run(key, workload, progress::show));
+                }
             }
             InProcessPlain baseline = new InProcessPlain(plan, verifyCore);
             for (CellKey key : plan.cells()) {
@@ -83,10 +88,14 @@ public final class Benchmark {
                     inProcess.put(key, baseline.run(workloads.get(key), key.concurrency()));
                 }
             }
+            progress.begin("step costs", 1, false);
+            // fastest verifies up to 2k draft tokens
+            stepCosts = StepCosts.measure(plan.targetDir(), List.copyOf(new TreeSet<>(plan.concurrencies())),
+                    2 * plan.k() + 1, verifyCore);
         } finally {
             progress.finish();
         }
-        BenchResults results = new BenchResults(plan, cells, inProcess,
+        BenchResults results = new BenchResults(plan, cells, inProcess, stepCosts,
                 setting(prompts, workloads.values().iterator().next(), pin, reserved, cells),
                 (System.nanoTime() - started) / 1e9);
         Map<Path, String> charts = new BenchCharts(results).write(plan.outDir());

@@ -101,6 +101,24 @@ class BenchSmokeTest {
     }
 
     @Test
+    void everySpeculativeCellHasALimitsRowWithItsStepWidths() {
+        List<String> limits = section("## Limits and step widths");
+        for (String sampling : List.of("greedy", "T = 1")) {
+            for (int concurrency : List.of(1, 8)) {
+                for (String mode : List.of("coupled", "decoupled", "fastest")) {
+                    String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
+                    assertTrue(limits.stream().anyMatch(line -> line.startsWith(prefix)
+                            && line.matches(".*\\| ([0-9.]+|–) \\| ([0-9]+|–) \\| ([0-9.]+×|–) \\| [0-9.]+× \\| ([0-9]+ %|–) \\| "
+                            + "([0-9]+: [0-9]+ %(, )?)+ \\|")), prefix + " missing in\n" + String.join("\n", limits));
+                }
+            }
+        }
+        // the step costs the limits come from: one row per concurrency, width 1 first at 1.00
+        assertEquals(2, limits.stream().filter(line -> line.matches("\\| [18] \\| 1\\.00(, [0-9.]+)+ \\|")).count(),
+                String.join("\n", limits));
+    }
+
+    @Test
     void theKafkaOverheadIsMeasuredForEveryPlainCell() {
         // pipeline and in-process seconds, the overhead, then the forward alone in each and how much slower
         long rows = report.stream().filter(line -> line.matches("\\| (greedy|T = 1) \\| [18] \\| [0-9.]+ \\| [0-9.]+ "
@@ -111,7 +129,7 @@ class BenchSmokeTest {
     @Test
     void everyChartTheReportShowsIsAPngBesideIt() throws Exception {
         List<String> linked = report.stream().map(IMAGE::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
-        assertEquals(8, linked.size(), "throughput, CDF, acceptance and drafter share per sampling: " + linked);
+        assertEquals(10, linked.size(), "throughput, CDF, acceptance, step widths and drafter share per sampling: " + linked);
         for (String file : linked) {
             BufferedImage image = ImageIO.read(out.resolve(file).toFile());
             assertNotNull(image, file + " is not a readable image");

@@ -24,6 +24,7 @@ import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.TieCheck;
+import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * DESIGN invariant 1 through the services and the broker, on the whole shipped prompt set (64 GRPO groups of 4):
  * the rollouts of every mode — plain, coupled and decoupled with draft-small, the model-free n-gram drafter
- * placed inside the verifier, and Fastest-of-N with every drafter family and the selector — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
+ * placed inside the verifier, and Fastest-of-N with every drafter family, the selector and the goodput controller — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
  * at T = 1 — where a token differs, {@link TieCheck} shows the target's top-2 gap there is below 1e-4, else fails.
  */
 class ShippedPromptsLosslessTest {
@@ -131,13 +132,15 @@ class ShippedPromptsLosslessTest {
 
     /**
      * Fastest-of-N as {@code specstream run --mode fastest} wires it: both draft models in draft-service, n-gram and
-     * suffix inside the verifier (or in draft-service), the selector ranking them per request.
+     * suffix inside the verifier (or in draft-service), the selector ranking them per request, and the goodput
+     * controller choosing each step's width from this machine's measured step costs.
      */
     private static Map<String, Rollout> runFastest(boolean modelFreeInDraft, TopicCatalogue topics, int count)
             throws Exception {
         String group = "verify-" + UUID.randomUUID();
         int maxDraft = 2 * DRAFT_TOKENS;
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft));
+        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft)
+                .withStepWidth(VerifyConfig.StepWidth.GOODPUT));
              ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS);
              ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, DRAFT_TOKENS);
              SelectorService selector = new SelectorService(fixture.settings(), topics, SelectorConfig.defaults())) {

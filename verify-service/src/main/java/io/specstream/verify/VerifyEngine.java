@@ -44,6 +44,7 @@ public final class VerifyEngine implements AutoCloseable {
     private final VerifyConfig config;
     private final BatchedDecoder decoder;
     private final VerifyStep verifyStep;
+    private final StepWidths widths;
     private final TokenSampler sampler = new TokenSampler();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Deque<Queued> waiting = new ArrayDeque<>();
@@ -52,13 +53,24 @@ public final class VerifyEngine implements AutoCloseable {
     private final List<CompletedRollout> finished = new ArrayList<>();
     private long prefillNanos;
 
-    /** An engine on an open session and tokenizer, which the caller keeps and closes. */
+    /** An engine on an open session and tokenizer, which the caller keeps and closes; widths as the config says. */
     public VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config) {
+        this(session, tokenizer, config, switch (config.stepWidth()) {
+            case GOODPUT -> new GoodputController(() -> StepCostCalibration.measure(session, config),
+                    new AcceptanceEstimates(config.maxDraftTokens()));
+            case WIDEST -> StepWidths.widest();
+        });
+    }
+
+    /** An engine whose step widths {@code widths} chooses. */
+    public VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config, StepWidths widths) {
         this.model = session.config();
         this.tokenizer = tokenizer;
         this.config = config;
         this.decoder = new BatchedDecoder(session);
-        this.verifyStep = new VerifyStep(decoder, session.vocabSize(), config.maxDraftTokens(), config.maxTokensPerStep());
+        this.widths = widths;
+        this.verifyStep = new VerifyStep(decoder, session.vocabSize(), config.maxDraftTokens(), config.maxTokensPerStep(),
+                widths);
     }
 
     /** Opens the target model of {@code config}; the engine owns and closes the session and tokenizer. */
@@ -194,6 +206,34 @@ public final class VerifyEngine implements AutoCloseable {
         return new EngineTime(prefillNanos, verifyStep.forwardNanos());
     }
 
+    /**
+     * Gets the step widths ready before the first draft arrives (the goodput controller measures its step costs, a
+     * second or so), so that the first requests do not wait for it.
+     */
+    public void prepareStepWidths() {
+        widths.prepare();
+    }
+
+    /** Tokens fed per sequence in the last step: 1 when it decoded plainly. */
+    public int lastStepWidth() {
+        return verifyStep.lastWidth();
+    }
+
+    /**
+     * How many tokens (0 .. {@code cap}) a drafter running inside the verifier should draft for every active sequence
+     * before the next step, when one step of it costs {@code nanosPerSequenceStep} of this thread's time per sequence.
+     */
+    public int plannedDraftTokens(String drafter, int cap, double nanosPerSequenceStep) {
+        List<String> requestIds = new ArrayList<>(active.size());
+        active.keySet().forEach(key -> requestIds.add(key.requestId()));
+        return widths.plannedDraftTokens(drafter, requestIds, cap, nanosPerSequenceStep);
+    }
+
+    /** An in-verifier drafter asked for drafts for {@code asked} sequences offered {@code usable}. */
+    public void draftsOffered(String drafter, int asked, int usable) {
+        widths.offered(drafter, asked, usable);
+    }
+
     /** How many sequences are in the batch now (no copy of their keys). */
     public int activeCount() {
         return active.size();
@@ -262,6 +302,7 @@ public final class VerifyEngine implements AutoCloseable {
         }
         dropped |= admissions.keySet().removeIf(key -> key.requestId().equals(requestId));
         dropped |= finished.removeIf(rollout -> rollout.requestId().equals(requestId));
+        widths.forget(requestId);
         return dropped;
     }
 
@@ -291,5 +332,9 @@ public final class VerifyEngine implements AutoCloseable {
     private void complete(VerifySequence sequence) {
         decoder.remove(sequence.decoderId());
         finished.add(sequence.complete(tokenizer.decode(sequence.committed())));
+        String requestId = sequence.key().requestId();
+        if (active.keySet().stream().noneMatch(key -> key.requestId().equals(requestId))) {
+            widths.forget(requestId);
+        }
     }
 }

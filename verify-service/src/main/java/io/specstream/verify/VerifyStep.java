@@ -18,8 +18,10 @@ import java.util.function.Function;
  * then per sequence the {@link AcceptanceRule} picks the target's tokens, rejected positions are truncated from
  * the cache, the tokens are committed and the {@link StopRule} applied.
  *
- * <p>Draft tokens are capped per sequence by the max draft length, by what can still be committed (max tokens,
- * context end) and by the step's token budget, handed out in sequence order after every sequence's own token.
+ * <p>Draft tokens are capped per sequence by the max draft length and by what can still be committed (max tokens,
+ * context end); then {@link StepWidths} chooses the step's width (1 + the draft tokens any row may verify: the
+ * batch is one padded tensor) and the step's token budget is handed out in sequence order after every sequence's own
+ * token. Whatever is cut, the acceptance rule alone decides what is committed (lossless at any width).
  */
 public final class VerifyStep {
 
@@ -28,10 +30,13 @@ public final class VerifyStep {
     private final DraftChoice choice;
     private final int maxDraftTokens;
     private final int maxTokensPerStep;
+    private final StepWidths widths;
     private long forwardNanos;
+    private int width;
 
-    public VerifyStep(BatchedDecoder decoder, int vocab, int maxDraftTokens, int maxTokensPerStep) {
+    public VerifyStep(BatchedDecoder decoder, int vocab, int maxDraftTokens, int maxTokensPerStep, StepWidths widths) {
         this.decoder = decoder;
+        this.widths = widths;
         this.choice = new DraftChoice(new DraftValidity(vocab));
         this.maxDraftTokens = maxDraftTokens;
         this.maxTokensPerStep = maxTokensPerStep;
@@ -39,24 +44,36 @@ public final class VerifyStep {
 
     /** Runs one step over {@code active} (none finished) and returns one outcome per sequence, in order. */
     public List<StepOutcome> run(List<VerifySequence> active, Function<SequenceKey, DraftCandidates> drafts) {
+        List<DraftChoice.Chosen> choices = new ArrayList<>(active.size());
+        List<StepWidths.Row> drafted = new ArrayList<>();
+        for (VerifySequence sequence : active) {
+            int limit = Math.min(maxDraftTokens, sequence.room() - 1);
+            DraftChoice.Chosen chosen = limit < 1 ? DraftChoice.Chosen.NOTHING
+                    : choice.choose(drafts.apply(sequence.key()), sequence.committedView(), sequence.committedLength(), limit,
+                            widths.draftWorth(sequence.key().requestId()));
+            choices.add(chosen);
+            chosen.drafter().ifPresent(drafter -> drafted.add(
+                    new StepWidths.Row(sequence.key().requestId(), drafter, chosen.tokens().length)));
+        }
+        width = widths.width(active.size(), drafted, maxDraftTokens + 1);
         int budget = maxTokensPerStep - active.size();
         List<StepRequest> requests = new ArrayList<>(active.size());
-        List<DraftChoice.Chosen> choices = new ArrayList<>(active.size());
-        for (VerifySequence sequence : active) {
-            int limit = Math.min(Math.min(maxDraftTokens, budget), sequence.room() - 1);
-            DraftChoice.Chosen chosen = limit < 1 ? DraftChoice.Chosen.NOTHING
-                    : choice.choose(drafts.apply(sequence.key()), sequence.committedView(), sequence.committedLength(), limit);
+        for (int s = 0; s < active.size(); s++) {
+            VerifySequence sequence = active.get(s);
+            DraftChoice.Chosen chosen = choices.get(s).cappedAt(Math.min(width - 1, budget));
+            choices.set(s, chosen);
             int[] draft = chosen.tokens();
             budget -= draft.length;
             int[] feed = new int[draft.length + 1];
             feed[0] = sequence.pending();
             System.arraycopy(draft, 0, feed, 1, draft.length);
             requests.add(new StepRequest(sequence.decoderId(), feed));
-            choices.add(chosen);
         }
         long started = System.nanoTime();
         StepResult result = decoder.step(requests);
-        forwardNanos += System.nanoTime() - started;
+        long forward = System.nanoTime() - started;
+        forwardNanos += forward;
+        widths.stepped(active.size(), width, forward);
         List<StepOutcome> outcomes = new ArrayList<>(active.size());
         for (int s = 0; s < active.size(); s++) {
             VerifySequence sequence = active.get(s);
@@ -81,11 +98,18 @@ public final class VerifyStep {
             }
             sequence.recordStep(chosen.drafter(), draft.length, acceptance.accepted());
             int[] tokens = Arrays.copyOf(acceptance.tokens(), committed);
-            outcomes.add(new StepOutcome(sequence.key(), start, tokens, chosen.drafter(), draft.length,
+            StepOutcome outcome = new StepOutcome(sequence.key(), start, tokens, chosen.drafter(), draft.length,
                     acceptance.accepted(), finish, chosen.others().stream()
-                            .map(other -> Alternative.judge(other.drafter(), other.tokens(), tokens)).toList()));
+                            .map(other -> Alternative.judge(other.drafter(), other.tokens(), tokens)).toList());
+            widths.judged(outcome);
+            outcomes.add(outcome);
         }
         return outcomes;
+    }
+
+    /** Tokens fed per sequence in the last step (1: plain decoding). */
+    int lastWidth() {
+        return width;
     }
 
     /** Wall time spent in the batched forward (the model run alone) since this step was made. */

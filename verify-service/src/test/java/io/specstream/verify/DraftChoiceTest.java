@@ -140,4 +140,25 @@ class DraftChoiceTest {
         assertEquals(0, chosen.tokens().length);
         assertEquals(List.of(), chosen.others());
     }
+
+    @Test
+    void weighedByTheGoodputControllerTheCandidateWorthMostIsVerifiedWhateverTheRanking() {
+        // ngram's one token is worth 0.9 expected accepted tokens, suffix's three 0.2 each
+        DraftChoice.Chosen chosen = choice.choose(DraftCandidates.rankedOf(
+                List.of(tail("suffix", 1, 9, 3, 3, 8), tail("ngram", 2, 3)), 0), COMMITTED, COMMITTED.length, LIMIT,
+                Optional.of((drafter, tokens) -> drafter.equals("ngram") ? 0.9 * tokens : 0.2 * tokens));
+
+        assertEquals(Optional.of("ngram"), chosen.drafter());
+        assertEquals(List.of("suffix[3, 3, 8]"), rendered(chosen.others()));
+    }
+
+    @Test
+    void aDraftCutToNothingBecomesAnAlternativeStillJudged() {
+        DraftChoice.Chosen chosen = choose(DraftCandidates.longestOf(
+                List.of(tail("ngram", 2, 3), tail("suffix", 1, 9, 3, 3, 8)), 0)).cappedAt(0);
+
+        assertEquals(Optional.empty(), chosen.drafter());
+        assertEquals(0, chosen.tokens().length);
+        assertEquals(List.of("suffix[3, 3, 8]", "ngram[3]"), rendered(chosen.others()));
+    }
 }

@@ -65,7 +65,12 @@ public final class Models {
         return prompts;
     }
 
+    /**
+     * Batch 64; every usable draft verified ({@code widest}): what a test of verification itself needs — which
+     * drafts the goodput controller takes depends on this machine's step times, so its tests fix the cost table.
+     */
     public static VerifyConfig config(int maxDraftTokens) {
-        return new VerifyConfig(64, 512, maxDraftTokens, root().resolve("target"), InferenceOptions.cpu(1));
+        return new VerifyConfig(64, 512, maxDraftTokens, root().resolve("target"), InferenceOptions.cpu(1),
+                VerifyConfig.StepWidth.WIDEST);
     }
 }

@@ -19,6 +19,7 @@ class VerifyConfigTest {
         assertEquals(8, config.maxDraftTokens());
         assertEquals(Path.of("models/target"), config.modelDir());
         assertEquals(1, config.inference().intraOpThreads());
+        assertEquals(VerifyConfig.StepWidth.GOODPUT, config.stepWidth());
     }
 
     @Test
@@ -59,5 +60,12 @@ class VerifyConfigTest {
     void anUnknownExecutionProviderIsRefusedByTheInferenceOptions() {
         var e = assertThrows(IllegalArgumentException.class, () -> VerifyConfig.from(Map.of("inference.execution-provider", "tpu")));
         assertTrue(e.getMessage().contains("inference.execution-provider"), e.getMessage());
+    }
+
+    @Test
+    void theStepWidthPolicyIsReadAndAnUnknownOneRefusedWithTheAllowedValues() {
+        assertEquals(VerifyConfig.StepWidth.WIDEST, VerifyConfig.from(Map.of(VerifyConfig.STEP_WIDTH, "Widest")).stepWidth());
+        var e = assertThrows(IllegalArgumentException.class, () -> VerifyConfig.from(Map.of(VerifyConfig.STEP_WIDTH, "auto")));
+        assertEquals(VerifyConfig.STEP_WIDTH + "='auto' is not valid; allowed values: goodput, widest", e.getMessage());
     }
 }

@@ -86,6 +86,11 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
             description = "Results folder: report.md and the charts (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "1",
+            description = "Runs of the whole grid; each cell's ratio to plain is the median over them, with its spread "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--no-pin", description = "Leave the verify and draft loops unpinned (default: pinned to cores 0 "
             + "and 1 where the machine has two).")
     boolean noPin;
@@ -117,7 +122,8 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
             return new BenchPlan(runModes, sampled, concurrencies != null ? concurrencies : preset.concurrencies(),
                     epochs != null ? epochs : preset.epochs(), prompts,
                     promptLimit != null ? promptLimit : preset.promptLimit(),
-                    maxNewTokens != null ? OptionalInt.of(maxNewTokens) : preset.maxNewTokens(), modelDir, draftDirs, k, out, !noPin);
+                    maxNewTokens != null ? OptionalInt.of(maxNewTokens) : preset.maxNewTokens(), modelDir, draftDirs, k, out, !noPin,
+                    repeats);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -4,6 +4,7 @@ package io.specstream.bench.measure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -46,6 +47,33 @@ public final class AcceptanceLog {
     /** Share of sequence-steps that verified a draft (0 when there were none). */
     public double draftedShare() {
         return events.isEmpty() ? 0 : (double) events.stream().filter(AcceptanceLog::drafted).count() / events.size();
+    }
+
+    /**
+     * The per-token acceptance of the verified drafts, P(a draft token is accepted | the ones before it were):
+     * accepted tokens over accepted tokens plus first rejections, whatever the drafts' lengths (empty without any
+     * verified draft). For drafts of 4 that accepted 3, 2 (then rejected) and 4: 9 / (9 + 1) = 0.9.
+     */
+    public OptionalDouble perTokenAcceptance() {
+        long accepted = 0;
+        long rejections = 0;
+        for (SequenceStep event : events) {
+            if (drafted(event)) {
+                accepted += event.accepted();
+                rejections += event.accepted() < event.proposed() ? 1 : 0;
+            }
+        }
+        return accepted + rejections == 0 ? OptionalDouble.empty()
+                : OptionalDouble.of((double) accepted / (accepted + rejections));
+    }
+
+    /** Share of sequence-steps taken at each step width (tokens fed per sequence; 1 = plain decoding), by width. */
+    public Map<Integer, Double> widthShares() {
+        Map<Integer, Double> shares = new TreeMap<>();
+        for (SequenceStep event : events) {
+            shares.merge(event.width(), 1.0 / events.size(), Double::sum);
+        }
+        return shares;
     }
 
     /** Per drafter, in name order. */

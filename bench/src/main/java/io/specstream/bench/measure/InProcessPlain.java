@@ -3,8 +3,8 @@ package io.specstream.bench.measure;
 import io.specstream.bench.BenchPlan;
 import io.specstream.bench.Workload;
 import io.specstream.inference.model.ModelDirectory;
-import io.specstream.inference.runtime.CoreAffinity;
 import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.runtime.OnCore;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.verify.PlainRollouts;
@@ -15,7 +15,6 @@ import io.specstream.verify.service.RequestSpecs;
 
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Kafka-free baseline: plain decoding of the same workload in this process, the engine stepping in a bare loop
@@ -34,27 +33,7 @@ public final class InProcessPlain {
 
     /** Decodes every epoch of {@code workload}, one epoch after the other, {@code concurrency} at a time. */
     public InProcessRun run(Workload workload, int concurrency) {
-        AtomicReference<InProcessRun> run = new AtomicReference<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            core.ifPresent(CoreAffinity::pinCurrentThread);
-            try {
-                run.set(decode(workload, concurrency));
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "in-process-plain");
-        thread.start();
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding in-process", e);
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return run.get();
+        return OnCore.call(core, "in-process-plain", () -> decode(workload, concurrency));
     }
 
     private InProcessRun decode(Workload workload, int concurrency) {

@@ -15,9 +15,9 @@ public final class StepLog implements StepObserver {
     private final List<SequenceStep> steps = new ArrayList<>();
 
     @Override
-    public synchronized void stepped(List<StepOutcome> outcomes, long stepNanos, long timestampMs) {
+    public synchronized void stepped(List<StepOutcome> outcomes, int width, long stepNanos, long timestampMs) {
         for (StepOutcome outcome : outcomes) {
-            steps.add(new SequenceStep(outcome.drafter().orElse(null), outcome.proposed(), outcome.accepted(),
+            steps.add(new SequenceStep(outcome.drafter().orElse(null), outcome.proposed(), outcome.accepted(), width,
                     timestampMs));
         }
     }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The report's PNG charts, drawn with XChart: per sampling, throughput by mode and concurrency, and — at the largest
@@ -56,6 +57,8 @@ public final class BenchCharts {
                     "Sequence completion-time CDF at concurrency " + at + ", " + sampling.label());
             written.put(save(acceptanceOverProgress(sampling, at), dir.resolve("acceptance-progress" + suffix)),
                     "Draft tokens accepted per drafted verify step over the run, concurrency " + at + ", " + sampling.label());
+            written.put(save(stepWidths(sampling), dir.resolve("step-widths" + suffix)),
+                    "Step widths the goodput controller chose, share of sequence-steps per cell, " + sampling.label());
             results.cell(new CellKey(RunMode.FASTEST, sampling, at)).ifPresent(fastest -> written.put(
                     save(drafterShare(fastest), dir.resolve("drafter-share" + suffix)),
                     "Fastest-of-N: which drafter each verify step used, over the run, concurrency " + at + ", "
@@ -118,6 +121,33 @@ public final class BenchCharts {
         if (chart.getSeriesMap().isEmpty()) {
             chart.addSeries("no drafted steps", new double[]{0, 100}, new double[]{0, 0});
         }
+        return chart;
+    }
+
+    /** Per speculative cell, the share of its sequence-steps at each width (1 = plain decoding), stacked. */
+    private CategoryChart stepWidths(Sampling sampling) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Step widths chosen (" + sampling.label() + ")")
+                .xAxisTitle("mode, concurrent sequences").yAxisTitle("share of sequence-steps").build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        List<String> labels = new ArrayList<>();
+        List<Map<Integer, Double>> shares = new ArrayList<>();
+        for (int concurrency : results.plan().concurrencies()) {
+            results.modesAt(sampling, concurrency).forEach((mode, cell) -> {
+                if (mode != RunMode.PLAIN) {
+                    labels.add(mode.flagValue() + " " + concurrency);
+                    shares.add(cell.steps().widthShares());
+                }
+            });
+        }
+        if (labels.isEmpty()) {
+            chart.addSeries("width 1", List.of("plain only"), List.of(1.0));
+            return chart;
+        }
+        new TreeSet<Integer>(shares.stream().flatMap(m -> m.keySet().stream()).toList()).forEach(width ->
+                chart.addSeries("width " + width, labels,
+                        shares.stream().map(m -> m.getOrDefault(width, 0.0)).toList()));
         return chart;
     }
 

@@ -14,11 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * {@code report.md}: what ran where, the summary table (throughput, makespan, completion times, drafted steps,
@@ -45,6 +48,7 @@ public final class MarkdownReport {
         lines.add("");
         summary(lines);
         acceptance(lines);
+        limits(lines);
         overhead(lines);
         verifierTime(lines);
         lines.add("## Charts");
@@ -70,7 +74,8 @@ public final class MarkdownReport {
                 + "read_committed); completion time is a sequence's wait from its epoch's publication; "
                 + "\"drafted\" is the share of sequence-steps that verified a draft; verifier idle is the share of the "
                 + "makespan spent outside forward steps; ratios are against plain and coupled of the same sampling "
-                + "and concurrency, from this run; \"≠ plain\" counts sequences whose tokens differ from plain's.");
+                + "and concurrency, from this run (with repeats: the median of each repeat's ratio, ± half their range "
+                + "over it); \"≠ plain\" counts sequences whose tokens differ from plain's.");
         lines.add("");
         lines.add("| sampling | concurrency | mode | tokens/s | makespan s | p50 s | p99 s | drafted | verifier idle "
                 + "| × plain | × coupled | ≠ plain |");
@@ -81,7 +86,8 @@ public final class MarkdownReport {
                     key.sampling().label(), key.concurrency(), key.mode().flagValue(), cell.tokensPerSecond(),
                     cell.makespanSeconds(), cell.completionQuantile(0.5), cell.completionQuantile(0.99),
                     100 * cell.steps().draftedShare(), 100 * cell.verifierIdleShare(),
-                    ratio(results.speedup(key, RunMode.PLAIN)), ratio(results.speedup(key, RunMode.COUPLED)),
+                    ratio(results.speedup(key, RunMode.PLAIN)) + spread(results.speedupSpread(key, RunMode.PLAIN)),
+                    ratio(results.speedup(key, RunMode.COUPLED)),
                     results.differingFromPlain(key))));
         }
         lines.add("");
@@ -107,6 +113,56 @@ public final class MarkdownReport {
             });
         }
         lines.add("");
+    }
+
+    private void limits(List<String> lines) {
+        lines.add("## Limits and step widths");
+        lines.add("");
+        lines.add("Each speculative cell's limit on this machine: the speedup over plain that its measured per-token "
+                + "acceptance α (accepted draft tokens over accepted plus first rejections) would give with a draft "
+                + "on hand for every sequence at every step, free to the verifier, at the best draft length k, from "
+                + "the target's measured step costs c(B, 1 + k) / c(B, 1) on the verify core (last rows). Efficiency "
+                + "is × plain over the limit. Step widths are the goodput controller's choices: the share of "
+                + "sequence-steps taken at each width (1 = plain decoding).");
+        lines.add("");
+        lines.add("| sampling | concurrency | mode | α | best k | limit | × plain | efficiency | step widths |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        for (CellKey key : results.plan().cells()) {
+            if (key.mode() == RunMode.PLAIN) {
+                continue;
+            }
+            results.cell(key).ifPresent(cell -> {
+                Optional<BenchResults.Limit> limit = results.limit(key);
+                OptionalDouble speedup = results.speedup(key, RunMode.PLAIN);
+                lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |",
+                        key.sampling().label(), key.concurrency(), key.mode().flagValue(),
+                        limit.map(l -> String.format(Locale.ROOT, "%.2f", l.acceptance())).orElse("–"),
+                        limit.map(l -> String.valueOf(l.draftTokens())).orElse("–"),
+                        limit.map(l -> String.format(Locale.ROOT, "%.2f×", l.speedup())).orElse("–"),
+                        ratio(speedup),
+                        limit.filter(l -> speedup.isPresent()).map(l -> String.format(Locale.ROOT, "%.0f %%",
+                                100 * speedup.getAsDouble() / l.speedup())).orElse("–"),
+                        widths(cell.steps().widthShares())));
+            });
+        }
+        lines.add("");
+        lines.add("| concurrency | c(B, w) / c(B, 1) for w = 1, 2, ... |");
+        lines.add("| ---: | --- |");
+        results.stepCosts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(row -> lines.add(
+                "| " + row.getKey() + " | " + Arrays.stream(row.getValue())
+                        .mapToObj(c -> String.format(Locale.ROOT, "%.2f", c)).collect(Collectors.joining(", ")) + " |"));
+        lines.add("");
+    }
+
+    private static String spread(OptionalDouble spread) {
+        return spread.isPresent() ? String.format(Locale.ROOT, " ± %.0f %%", 100 * spread.getAsDouble()) : "";
+    }
+
+    private static String widths(Map<Integer, Double> shares) {
+        return shares.entrySet().stream()
+                .filter(e -> e.getValue() >= 0.005)
+                .map(e -> String.format(Locale.ROOT, "%d: %.0f %%", e.getKey(), 100 * e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     private static String acceptanceRow(CellKey key, String drafter, DrafterFigures f) {

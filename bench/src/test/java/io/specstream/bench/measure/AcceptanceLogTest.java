@@ -56,6 +56,22 @@ class AcceptanceLogTest {
 
     private static SequenceStep event(String request, int sample, String drafter, int proposed, int accepted,
                                       long timestampMs, long costMicros, int batch) {
-        return new SequenceStep(drafter, proposed, accepted, timestampMs);
+        return new SequenceStep(drafter, proposed, accepted, 5, timestampMs);
+    }
+
+    @Test
+    void perTokenAcceptanceCountsAcceptedTokensAgainstTheFirstRejections() {
+        // accepted 3 + 2 + 0 = 5 tokens; draft-small's two drafts each ended in a rejection, suffix's did not
+        assertEquals(5.0 / 7, log.perTokenAcceptance().orElseThrow(), 1e-12);
+        assertTrue(new AcceptanceLog(List.of(event("a", 0, null, 0, 0, 1_000, 0, 1)), 0, 10).perTokenAcceptance().isEmpty());
+    }
+
+    @Test
+    void widthSharesCountSequenceStepsPerStepWidth() {
+        AcceptanceLog widths = new AcceptanceLog(List.of(
+                new SequenceStep(null, 0, 0, 1, 10), new SequenceStep(null, 0, 0, 1, 10),
+                new SequenceStep("suffix", 2, 1, 3, 20), new SequenceStep(null, 0, 0, 3, 20)), 0, 30);
+
+        assertEquals(Map.of(1, 0.5, 3, 0.5), widths.widthShares());
     }
 }

@@ -9,6 +9,7 @@ import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierPhase;
 import io.specstream.verify.service.VerifierTime;
 import io.specstream.bench.measure.SequenceResult;
+import io.specstream.bench.measure.SequenceStep;
 import io.specstream.pipeline.cli.RunMode;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class BenchResultsTest {
 
     private static final BenchPlan PLAN = new BenchPlan(List.of(RunMode.PLAIN, RunMode.COUPLED, RunMode.FASTEST),
             List.of(Sampling.GREEDY), List.of(8), 1, Path.of("prompts.jsonl"), 0, OptionalInt.empty(),
-            Path.of("target"), List.of(Path.of("draft")), 4, Path.of("out"), true);
+            Path.of("target"), List.of(Path.of("draft")), 4, Path.of("out"), true, 1);
     private static final CellKey PLAIN = new CellKey(RunMode.PLAIN, Sampling.GREEDY, 8);
 
     /**
@@ -35,7 +36,7 @@ class BenchResultsTest {
             cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.FASTEST, 1.5, List.of(1, 2, 3), List.of(4, 5, 7))),
-            Map.of(PLAIN, new InProcessRun(1.6, 1.2)), List.of(), 10);
+            Map.of(PLAIN, new InProcessRun(1.6, 1.2)), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 10);
 
     @Test
     void aSpeedupIsTheThroughputRatioToTheSameSamplingAndConcurrencyInTheBaseMode() {
@@ -65,8 +66,54 @@ class BenchResultsTest {
     }
 
     private static CellResult cell(RunMode mode, double seconds, List<Integer> first, List<Integer> second) {
+        return cell(mode, seconds, first, second, List.of());
+    }
+
+    private static CellResult cell(RunMode mode, double seconds, List<Integer> first, List<Integer> second,
+                                   List<SequenceStep> steps) {
         return new CellResult(PLAIN.inMode(mode), seconds, List.of(new SequenceResult("r#0", 0, first, seconds / 2),
-                new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(List.of(), 0, 1), 1, seconds / 2,
+                new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(steps, 0, 1), 1, seconds / 2,
                 new VerifierTime(Map.of(VerifierPhase.FORWARD, 0.75 * seconds)), List.of());
+    }
+
+    @Test
+    void aCellsLimitIsTheBestDraftLengthsTokensPerStepOverItsRelativeCost() {
+        BenchResults drafted = new BenchResults(PLAN, List.of(cell(RunMode.FASTEST, 1.0, List.of(1), List.of(2),
+                // per-token acceptance 8 / (8 + 2) = 0.8
+                List.of(new SequenceStep("suffix", 4, 4, 5, 0), new SequenceStep("suffix", 4, 3, 5, 0),
+                        new SequenceStep("suffix", 4, 1, 5, 0)))),
+                Map.of(), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 1);
+
+        BenchResults.Limit limit = drafted.limit(PLAIN.inMode(RunMode.FASTEST)).orElseThrow();
+
+        assertEquals(0.8, limit.acceptance(), 1e-12);
+        assertEquals(4, limit.draftTokens());
+        assertEquals((1 + 0.8 + 0.64 + 0.512 + 0.4096) / 1.97, limit.speedup(), 1e-12);
+    }
+
+    @Test
+    void aCellWithoutVerifiedDraftsHasNoLimit() {
+        assertTrue(results.limit(PLAIN).isEmpty());
+    }
+
+    @Test
+    void withRepeatsARatioIsTheMedianOfTheRepeatsRatiosAndItsSpreadHalfTheirRangeOverIt() {
+        BenchPlan thrice = new BenchPlan(PLAN.modes(), PLAN.samplings(), PLAN.concurrencies(), 1, PLAN.prompts(), 0,
+                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 3);
+        // plain 2.0 s, 1.0 s, 2.0 s; coupled 1.0 s, 1.0 s, 2.5 s → ratios 2.0, 1.0, 0.8
+        BenchResults repeated = new BenchResults(thrice, List.of(
+                cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+                cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+                cell(RunMode.PLAIN, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+                cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+                cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
+                cell(RunMode.COUPLED, 2.5, List.of(1, 2, 3), List.of(4, 5, 6))),
+                Map.of(), Map.of(), List.of(), 1);
+        CellKey coupled = PLAIN.inMode(RunMode.COUPLED);
+
+        assertEquals(1.0, repeated.speedup(coupled, RunMode.PLAIN).getAsDouble(), 1e-12);
+        assertEquals((2.0 - 0.8) / 2 / 1.0, repeated.speedupSpread(coupled, RunMode.PLAIN).getAsDouble(), 1e-12);
+        assertEquals(1.0, repeated.cell(coupled).orElseThrow().makespanSeconds(), 1e-12, "the median run stands for the cell");
+        assertTrue(results.speedupSpread(coupled, RunMode.PLAIN).isEmpty(), "one run has no spread");
     }
 }

@@ -8,6 +8,7 @@ import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.embedded.EmbeddedKafkaSettings;
 import io.specstream.topology.embedded.EmbeddedStack;
 import io.specstream.topology.json.JsonRecordCodec;
+import io.specstream.inference.runtime.CoreAffinity;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.topology.cli.DecodingOptions;
 import io.specstream.topology.cli.OpenedResources;
@@ -68,9 +69,9 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
                     + "first (default: ${DEFAULT-VALUE}).")
     List<Path> draftModelDirs;
 
-    // plain by default: measured the fastest on the shipped prompts on a CPU (docs/bench/report.md), where a verify
-    // step over drafts costs more than the accepted tokens save; a speculative default waits for a controller that
-    // turns drafts off where they cannot pay
+    // plain by default: measured the fastest on the shipped prompts on a CPU. With the goodput controller turning
+    // wide steps off at this batch of 64, fastest still lost (4.2-4.3 s against 3.7-3.9 s, pinned, 2026-12-05):
+    // what remains is the drafters' own bookkeeping on the verify thread and the draft loop beside it
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "plain",
             description = "plain (no drafts), coupled (lock-step drafter inside the verifier), decoupled "
                     + "(one draft model as a service over topics) or fastest (every drafter, the selector picking "
@@ -86,6 +87,10 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
             description = "Where fastest mode runs the model-free drafters: verify (inside the verifier, no topic "
                     + "hop) or draft (in draft-service) (default: ${DEFAULT-VALUE}).")
     String placement;
+
+    @Option(names = "--no-pin", description = "Leave the verify and draft loops unpinned (default: the verify step "
+            + "thread alone on core 0 and the draft loop on core 1, where the machine has two cores).")
+    boolean noPin;
 
     @Option(names = "--max-new-tokens", paramLabel = "N",
             description = "Replaces every request's max_new_tokens (default: each request's own).")
@@ -131,7 +136,7 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
             long started;
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (OpenedResources endpoint = new OpenedResources();
-                 RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, RunPipeline.Shape.unpinned(),
+                 RunPipeline pipeline = RunPipeline.start(runMode, models, modelFreeDrafters, shape(),
                          registry, settings, catalogue);
                  TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
                 metrics.startEndpoint(registry).ifPresent(endpoint::keep);
@@ -148,6 +153,19 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
             stdout.flush();
         }
         return 0;
+    }
+
+    /**
+     * One core stands in for one device where there are two or more, as in the bench: the verify step thread alone on
+     * core 0, the draft loop on core 1, every other thread of the process kept off core 0; {@code --no-pin} leaves
+     * them to the scheduler.
+     */
+    private RunPipeline.Shape shape() {
+        if (noPin || CoreAffinity.availableCores() < 2) {
+            return RunPipeline.Shape.unpinned();
+        }
+        CoreAffinity.keepProcessOff(0, CoreAffinity.availableCores());
+        return new RunPipeline.Shape(RunPipeline.Shape.DEFAULT_MAX_BATCH, OptionalInt.of(0), OptionalInt.of(1));
     }
 
     private RunMode parseMode() {

@@ -7,6 +7,7 @@ import io.specstream.draft.service.DraftLoop;
 import io.specstream.draft.service.TailSource;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.CoreAffinity;
+import io.specstream.inference.runtime.OnCore;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
 import io.specstream.inference.text.PromptEncoder;
@@ -141,10 +142,24 @@ public final class RunPipeline implements AutoCloseable {
                     metrics).onLoopThread(pin("draft-loop", shape.draftCore()));
             loops.add(keep(BackgroundLoop.start(draft, "draft-loop")));
         }
+        if (drafting.drafts()) {
+            measureStepCosts(engine, shape.verifyCore());
+        }
         VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
                 "verify-service-run", drafting, metrics).observeSteps(steps)
                 .onStepThread(pin("verify-loop", shape.verifyCore()));
         loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+    }
+
+    /**
+     * The goodput controller's step costs, measured now on the verify core (the costs its steps will see) so that the
+     * first prompts do not wait for them.
+     */
+    private static void measureStepCosts(VerifyEngine engine, OptionalInt core) {
+        OnCore.call(core, "step-costs", () -> {
+            engine.prepareStepWidths();
+            return engine;
+        });
     }
 
     /** A draft model running up to 2k tokens ahead (the longest draft the selector may ask for). */

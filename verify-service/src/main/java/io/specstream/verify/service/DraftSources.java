@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,6 +42,10 @@ final class DraftSources {
     private final AssignmentBook assignments;
     private final Map<SequenceKey, Map<String, Offer>> fromTopic = new HashMap<>();
     private final Map<SequenceKey, Map<String, Offer>> thisStep = new HashMap<>();
+    /** Each in-verifier drafter's latest drafting time per sequence and drafter step, in nanoseconds. */
+    private final Map<String, Double> nanosPerStep = new HashMap<>();
+    /** The in-verifier drafters that drafted for the last step. */
+    private final Set<String> draftedBefore = new HashSet<>();
 
     DraftSources(VerifierDrafting drafting) {
         this.drafting = drafting;
@@ -74,15 +80,40 @@ final class DraftSources {
         }
     }
 
-    /** Lets every in-verifier drafter propose for the active sequences it runs for, timing it. */
-    void propose(List<SequenceKey> active) {
+    /** How much the in-verifier drafters should draft; told what they offered (VerifyEngine's plan). */
+    interface DraftPlan {
+        /** Tokens a drafter should draft now, at most {@code cap}, given what one step of it costs per sequence. */
+        int tokens(String drafter, int cap, double nanosPerSequenceStep);
+
+        /** Asked for {@code asked} sequences, the drafter offered tails for {@code usable}. */
+        void offered(String drafter, int asked, int usable);
+    }
+
+    /**
+     * Lets every in-verifier drafter propose for the active sequences it runs for, as many tokens as {@code plan}
+     * finds worth their drafting time (the request's k at most), timing it.
+     */
+    void propose(List<SequenceKey> active, DraftPlan plan) {
         thisStep.clear();
         for (Drafter drafter : inVerifier.drafters()) {
             Map<Integer, List<SequenceKey>> byLength = active.stream()
                     .filter(key -> inVerifier.follows(key) && assignments.runs(key.requestId(), drafter.name()))
                     .collect(Collectors.groupingBy(key -> draftLength(key.requestId())));
-            byLength.forEach((k, keys) -> {
+            boolean draftedLastStep = draftedBefore.contains(drafter.name());
+            draftedBefore.remove(drafter.name());
+            byLength.forEach((cap, keys) -> {
+                int k = plan.tokens(drafter.name(), cap, nanosPerStep.getOrDefault(drafter.name(), 0.0));
+                if (k < 1) {
+                    return;
+                }
                 DrafterPool.Proposals proposals = DrafterPool.propose(drafter, keys, k);
+                plan.offered(drafter.name(), keys.size(), proposals.tails().size());
+                draftedBefore.add(drafter.name());
+                if (draftedLastStep) {
+                    // a round costs about one drafter step more than its tokens: the catch-up on the last commit.
+                    // After a pause the catch-up spans every token committed meanwhile: not a cost of drafting now
+                    nanosPerStep.put(drafter.name(), proposals.microsPerSequence() * 1_000.0 / (k + 1));
+                }
                 proposals.tails().forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
                         .put(tail.drafter(), new Offer(tail, proposals.microsPerSequence())));
             });

@@ -11,8 +11,11 @@ import java.util.List;
 @FunctionalInterface
 public interface StepObserver {
 
-    StepObserver NONE = (outcomes, stepNanos, timestampMs) -> { };
+    StepObserver NONE = (outcomes, width, stepNanos, timestampMs) -> { };
 
-    /** One step gave {@code outcomes}, took {@code stepNanos} and ended at {@code timestampMs} (wall clock). */
-    void stepped(List<StepOutcome> outcomes, long stepNanos, long timestampMs);
+    /**
+     * One step, {@code width} tokens per sequence wide, gave {@code outcomes}, took {@code stepNanos} and ended at
+     * {@code timestampMs} (wall clock).
+     */
+    void stepped(List<StepOutcome> outcomes, int width, long stepNanos, long timestampMs);
 }

@@ -66,6 +66,11 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
         return new VerifierDrafting(inVerifier, k, readsDraftsTopic, followsAssignments, Optional.of(names));
     }
 
+    /** Whether any draft can reach the verifier (every mode but plain). */
+    public boolean drafts() {
+        return !inVerifier.isEmpty() || readsDraftsTopic;
+    }
+
     /** Every drafter of the deployment (here and in draft-service), or empty while draft-service's are not known. */
     Optional<Set<String>> knownDrafters() {
         return draftServiceDrafters.map(remote -> {

@@ -72,6 +72,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final VerifierDrafting drafting;
     private final Publication publication;
     private final DraftSources sources;
+    /** The engine's goodput controller, deciding how much the in-verifier drafters draft. */
+    private final DraftSources.DraftPlan draftPlan;
     private final RequestBook book = new RequestBook();
     private final Clock wallClock = Clock.systemUTC();
     private final MeterRegistry meterRegistry;
@@ -107,6 +109,17 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         this.publication = Publication.of(drafting);
         this.sources = new DraftSources(drafting);
         this.engine = engine;
+        this.draftPlan = new DraftSources.DraftPlan() {
+            @Override
+            public int tokens(String drafter, int cap, double nanosPerSequenceStep) {
+                return engine.plannedDraftTokens(drafter, cap, nanosPerSequenceStep);
+            }
+
+            @Override
+            public void offered(String drafter, int asked, int usable) {
+                engine.draftsOffered(drafter, asked, usable);
+            }
+        };
         this.specs = new RequestSpecs(encoder);
         this.settings = settings;
         this.catalogue = catalogue;
@@ -156,6 +169,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release);
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), ownership);
             onStepThread.run();
+            if (drafting.drafts()) {
+                engine.prepareStepWidths(); // on the step thread's own core: the costs it will see
+            }
             clock.restart();
             while (open) {
                 output.rethrowFailure();
@@ -230,15 +246,15 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         EngineTime before = engine.time();
         List<SequenceKey> joined = engine.admit();
         sources.admitted(joined, requestId -> book.admission(requestId).orElseThrow().spec());
-        sources.propose(engine.activeKeys());
+        sources.propose(engine.activeKeys(), draftPlan);
         List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
         sources.stepped(outcomes);
         clock.chargeStep(before, engine.time());
         long nanos = System.nanoTime() - started;
         long endedMs = wallClock.millis();
-        metrics.stepped(outcomes, nanos, engine.activeCount());
+        metrics.stepped(outcomes, nanos, engine.activeCount(), engine.lastStepWidth());
         book.stepped(outcomes, new FirstToken(startedMs, endedMs));
-        observer.stepped(outcomes, nanos, endedMs);
+        observer.stepped(outcomes, engine.lastStepWidth(), nanos, endedMs);
         output.step(report(outcomes, joined, nanos, endedMs));
     }
 

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the verify loop measures, as Micrometer meters: per engine step its wall time, batch size and the tokens it
- * committed, per drafter the draft tokens verified and accepted (the verified tail only; alternatives are the
+ * What the verify loop measures, as Micrometer meters: per engine step its wall time, batch size, width (tokens fed per
+ * sequence) and the tokens it committed, per drafter the draft tokens verified and accepted (the verified tail only; alternatives are the
  * selector's business), the time spent waiting for prompts, rollouts committed and sequences running. Tokens/s is
  * {@code rate(specstream_verify_tokens_committed_total)}; acceptance of a drafter is accepted / proposed.
  *
@@ -28,6 +28,7 @@ public final class VerifyMetrics {
     public static final String IDLE = "specstream.verify.idle";
     public static final String STEPS = "specstream.verify.steps";
     public static final String BATCH_SIZE = "specstream.verify.batch.size";
+    public static final String STEP_WIDTH = "specstream.verify.step.width";
     public static final String TOKENS_COMMITTED = "specstream.verify.tokens.committed";
     public static final String STEPS_DRAFTED = "specstream.verify.steps.drafted";
     public static final String SEQUENCE_STEPS = "specstream.verify.sequence.steps";
@@ -47,6 +48,7 @@ public final class VerifyMetrics {
     private final Timer idle;
     private final Counter steps;
     private final DistributionSummary batchSize;
+    private final DistributionSummary width;
     private final Counter tokensCommitted;
     private final Counter stepsDrafted;
     private final Counter sequenceSteps;
@@ -67,6 +69,9 @@ public final class VerifyMetrics {
                 .register(registry);
         this.steps = Counter.builder(STEPS).description("Engine steps").register(registry);
         this.batchSize = DistributionSummary.builder(BATCH_SIZE).description("Sequences per engine step")
+                .register(registry);
+        this.width = DistributionSummary.builder(STEP_WIDTH)
+                .description("Tokens fed per sequence in one engine step (1: plain decoding), as the controller chose")
                 .register(registry);
         this.tokensCommitted = Counter.builder(TOKENS_COMMITTED)
                 .description("Tokens committed over all sequences; its rate is tokens/s").register(registry);
@@ -97,11 +102,15 @@ public final class VerifyMetrics {
         time.get(phase).increment(nanos / 1e9);
     }
 
-    /** One engine step that took {@code nanos} and gave {@code outcomes}; {@code activeAfter} sequences run on. */
-    void stepped(List<StepOutcome> outcomes, long nanos, int activeAfter) {
+    /**
+     * One engine step, {@code stepWidth} tokens wide, that took {@code nanos} and gave {@code outcomes};
+     * {@code activeAfter} sequences run on.
+     */
+    void stepped(List<StepOutcome> outcomes, long nanos, int activeAfter, int stepWidth) {
         step.record(nanos, TimeUnit.NANOSECONDS);
         steps.increment();
         batchSize.record(outcomes.size());
+        width.record(stepWidth);
         sequenceSteps.increment(outcomes.size());
         for (StepOutcome outcome : outcomes) {
             tokensCommitted.increment(outcome.tokens().length);

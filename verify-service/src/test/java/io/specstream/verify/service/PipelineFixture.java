@@ -125,10 +125,13 @@ public final class PipelineFixture implements AutoCloseable {
     /**
      * At most {@code maxBatch} sequences per step. With {@code maxBatch} = a request's samples, requests are decoded
      * one at a time: while one is, a decoupled drafter drafts ahead for those queued, whose tails are then on hand at
-     * their admission — drafts reach the verifier in time however slow the machine.
+     * their admission — drafts reach the verifier in time however slow the machine. Every usable draft is verified
+     * ({@code widest}), so what a test asserts of drafts does not hang on this machine's step times (the goodput
+     * controller's choice).
      */
     public static VerifyConfig verifyConfig(int maxDraftTokens, int maxBatch) {
-        return new VerifyConfig(maxBatch, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1));
+        return new VerifyConfig(maxBatch, 512, maxDraftTokens, models().resolve("target"), InferenceOptions.cpu(1),
+                VerifyConfig.StepWidth.WIDEST);
     }
 
     public static DecoderSession session(String model) {

@@ -1,0 +1,115 @@
+package io.specstream.verify;
+
+import io.specstream.inference.decode.StepCostProbe.StepCost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * c(batch, width): what a verify step's forward costs, in nanoseconds, for every batch size 1 .. maxBatch and width
+ * 1 .. maxWidth (tokens fed per sequence: 1 is plain decoding, 1 + k verifies k draft tokens). Built from a few
+ * measured points ({@link io.specstream.inference.decode.StepCostProbe}) by linear interpolation, then refined from
+ * the verifier's own steps: an observed step moves its own cell a fifth of the way to what it took and, since a longer
+ * context or a busier machine slows every width alike, the other widths of its batch size a twentieth.
+ *
+ * <p>Example: measured (1,1) 1.0 ms, (1,5) 1.3 ms, (8,1) 2.0 ms, (8,5) 4.6 ms → c(8,3) = 3.3 ms, c(4,1) ≈ 1.43 ms;
+ * a step (8,1) observed at 2.4 ms → c(8,1) = 2.08 ms and c(8,3) = 3.33 ms.
+ */
+public final class StepCostTable {
+
+    private static final double OWN_CELL_WEIGHT = 0.2;
+    private static final double ROW_WEIGHT = 0.05;
+    /** An observation more than this many times off the table (a GC pause, a compaction) moves it only this far. */
+    private static final double LARGEST_SURPRISE = 2;
+
+    private final double[][] nanos;
+
+    private StepCostTable(double[][] nanos) {
+        this.nanos = nanos;
+    }
+
+    /**
+     * The table for batches 1 .. {@code maxBatch} and widths 1 .. {@code maxWidth} from measured points, which must
+     * include batch 1 and width 1 and cover the largest batch and width (or be extrapolated flat beyond them).
+     */
+    public static StepCostTable interpolate(List<StepCost> measured, int maxBatch, int maxWidth) {
+        if (measured.isEmpty()) {
+            throw new IllegalArgumentException("no measured step costs to build the table from");
+        }
+        TreeMap<Integer, TreeMap<Integer, Double>> rows = new TreeMap<>();
+        for (StepCost cost : measured) {
+            rows.computeIfAbsent(cost.batch(), b -> new TreeMap<>()).put(cost.width(), (double) cost.nanos());
+        }
+        double[][] table = new double[maxBatch + 1][maxWidth + 1];
+        for (int width = 1; width <= maxWidth; width++) {
+            TreeMap<Integer, Double> column = new TreeMap<>();
+            for (var row : rows.entrySet()) {
+                column.put(row.getKey(), between(row.getValue(), width));
+            }
+            for (int batch = 1; batch <= maxBatch; batch++) {
+                table[batch][width] = between(column, batch);
+            }
+        }
+        return new StepCostTable(table);
+    }
+
+    /** A table of the given costs, {@code nanos[batch - 1][width - 1]}: for tests and worked examples. */
+    public static StepCostTable of(double[][] nanos) {
+        List<StepCost> points = new ArrayList<>();
+        for (int b = 0; b < nanos.length; b++) {
+            for (int w = 0; w < nanos[b].length; w++) {
+                points.add(new StepCost(b + 1, w + 1, Math.round(nanos[b][w])));
+            }
+        }
+        return interpolate(points, nanos.length, nanos[0].length);
+    }
+
+    public int maxBatch() {
+        return nanos.length - 1;
+    }
+
+    public int maxWidth() {
+        return nanos[0].length - 1;
+    }
+
+    /** Expected forward time of a step of {@code batch} sequences, {@code width} tokens each (clamped to the table). */
+    public double nanos(int batch, int width) {
+        return nanos[clamp(batch, maxBatch())][clamp(width, maxWidth())];
+    }
+
+    /** c(batch, width) / c(batch, 1): what a step of this width costs in plain steps. */
+    public double relative(int batch, int width) {
+        return nanos(batch, width) / nanos(batch, 1);
+    }
+
+    /** A step of {@code batch} × {@code width} took {@code observed} nanoseconds. */
+    public void observe(int batch, int width, long observed) {
+        if (batch < 1 || batch > maxBatch() || width < 1 || width > maxWidth() || observed <= 0) {
+            return;
+        }
+        double[] row = nanos[batch];
+        double surprise = Math.max(1 / LARGEST_SURPRISE, Math.min(LARGEST_SURPRISE, observed / row[width]));
+        for (int w = 1; w < row.length; w++) {
+            row[w] *= 1 + (w == width ? OWN_CELL_WEIGHT : ROW_WEIGHT) * (surprise - 1);
+        }
+    }
+
+    private static int clamp(int value, int max) {
+        return Math.max(1, Math.min(max, value));
+    }
+
+    /** Linear interpolation in {@code points} at {@code x}; flat beyond the first and last point. */
+    private static double between(TreeMap<Integer, Double> points, int x) {
+        var below = points.floorEntry(x);
+        var above = points.ceilingEntry(x);
+        if (below == null) {
+            return above.getValue();
+        }
+        if (above == null || above.getKey().equals(below.getKey())) {
+            return below.getValue();
+        }
+        double t = (double) (x - below.getKey()) / (above.getKey() - below.getKey());
+        return below.getValue() + t * (above.getValue() - below.getValue());
+    }
+}

@@ -1,0 +1,111 @@
+package io.specstream.verify;
+
+import io.specstream.contract.SequenceKey;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The controller's choices on fixed cost tables and acceptance: the worked example of its doc comment, and more. */
+class GoodputControllerTest {
+
+    /** c(B, w) relative to c(B, 1), as measured on this project's CPU: wide steps cheap at 8, dear at 64. */
+    private static final double[] AT_8 = {1, 1.3, 1.54, 1.8, 1.97};
+    private static final double[] AT_64 = {1, 1.62, 2.04, 2.6, 3.05};
+
+    @Test
+    void atEightSequencesAndAcceptance0_8TheWholeFourTokenDraftIsVerified() {
+        assertEquals(5, controllerAt(8, AT_8, 0.8).width(8, rows(8, 4), 5));
+    }
+
+    @Test
+    void atSixtyFourSequencesTheSameAcceptanceIsWorthOnlyTwoDraftTokens() {
+        assertEquals(3, controllerAt(64, AT_64, 0.8).width(64, rows(64, 4), 5));
+    }
+
+    @Test
+    void atLowAcceptanceAndLargeBatchSpeculationIsTurnedOff() {
+        assertEquals(1, controllerAt(64, AT_64, 0.34).width(64, rows(64, 4), 5));
+    }
+
+    @Test
+    void oneDraftedRowMustPayForTheWidthOfTheWholeBatch() {
+        // a single sure draft among 64 rows cannot pay a step 1.62× as dear; among 8 it cannot pay 1.3× either
+        assertEquals(1, controllerAt(64, AT_64, 1.0).width(64, rows(1, 4), 5));
+        assertEquals(1, controllerAt(8, AT_8, 1.0).width(8, rows(1, 4), 5));
+    }
+
+    @Test
+    void theWidthNeverExceedsTheLongestDraftNorTheCap() {
+        GoodputController free = controllerAt(8, new double[] {1, 1, 1, 1, 1}, 0.9);
+
+        assertEquals(3, free.width(8, rows(8, 2), 5));
+        assertEquals(2, free.width(8, rows(8, 4), 2));
+        assertEquals(1, free.width(8, List.of(), 5));
+    }
+
+    @Test
+    void draftingTimeInsideTheVerifierIsCountedWhenPlanningHowMuchToDraft() {
+        GoodputController controller = controllerAt(8, AT_8, 0.8);
+        List<String> requests = Collections.nCopies(8, "r");
+
+        assertEquals(4, controller.plannedDraftTokens("d", requests, 4, 0));
+        // each drafter step costs the verifier 0.4 of a plain step (1 ms at batch 8), one more than the tokens drafted:
+        // 1 token → (8 + 6.4) / (1.3 + 0.8) = 6.9 tokens per ms < 8 plain; longer drafts fare worse
+        assertEquals(0, controller.plannedDraftTokens("d", requests, 4, 0.4 * 1_000_000 / 8));
+    }
+
+    @Test
+    void aDrafterSwitchedOffIsProbedWithOneTokenNowAndThen() {
+        GoodputController controller = controllerAt(64, AT_64, 0.1);
+        List<String> requests = Collections.nCopies(64, "r");
+        int probes = 0;
+        for (int step = 0; step < 4 * GoodputController.PROBE_EVERY; step++) {
+            probes += controller.plannedDraftTokens("d", requests, 4, 0);
+        }
+        assertEquals(4, probes);
+    }
+
+    @Test
+    void judgingAlternativesTeachesTheAcceptanceOfDraftsThatWereNotVerified() {
+        AcceptanceEstimates estimates = new AcceptanceEstimates(4);
+        GoodputController controller = new GoodputController(table(8, AT_8), estimates);
+        double before = estimates.expectedAccepted("r", "suffix", 1)[1];
+        for (int i = 0; i < 20; i++) {
+            controller.judged(new StepOutcome(new SequenceKey("r", 0), i, new int[] {7}, Optional.empty(), 0, 0,
+                    Optional.empty(), List.of(new Alternative("suffix", 4, 1))));
+        }
+        double after = estimates.expectedAccepted("r", "suffix", 1)[1];
+        assertEquals(AcceptanceEstimates.OPENING_RATE, before, 1e-12);
+        assertTrue(after > 0.9, "twenty agreeing first tokens raise the estimate, was " + after);
+    }
+
+    /** A controller whose table holds {@code relative} at every batch up to {@code batch}; every draft has rate α. */
+    private static GoodputController controllerAt(int batch, double[] relative, double alpha) {
+        // no judgment yet: every position is expected at the opening rate, so a j-token draft at α + ... + α^j
+        return new GoodputController(table(batch, relative), new AcceptanceEstimates(relative.length - 1, alpha));
+    }
+
+    private static StepCostTable table(int batch, double[] relative) {
+        double[][] nanos = new double[batch][relative.length];
+        for (int b = 0; b < batch; b++) {
+            for (int w = 0; w < relative.length; w++) {
+                nanos[b][w] = 1_000_000 * relative[w];
+            }
+        }
+        return StepCostTable.of(nanos);
+    }
+
+    private static List<StepWidths.Row> rows(int count, int draftTokens) {
+        List<StepWidths.Row> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            rows.add(new StepWidths.Row("r", "d", draftTokens));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,52 @@
+package io.specstream.verify;
+
+import io.specstream.inference.decode.StepCostProbe.StepCost;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The cost table of the doc comment's example: interpolated between measured points, refined by observed steps. */
+class StepCostTableTest {
+
+    private static final List<StepCost> MEASURED = List.of(
+            new StepCost(1, 1, 1_000_000), new StepCost(1, 5, 1_300_000),
+            new StepCost(8, 1, 2_000_000), new StepCost(8, 5, 4_600_000));
+
+    @Test
+    void unmeasuredCellsAreInterpolatedLinearlyInWidthAndBatch() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        assertEquals(3_300_000, table.nanos(8, 3), 1e-6);
+        assertEquals(1_000_000 + 3.0 / 7 * 1_000_000, table.nanos(4, 1), 1e-6);
+        assertEquals(2.3, table.relative(8, 5), 1e-12);
+    }
+
+    @Test
+    void anObservedStepMovesItsCellAFifthAndItsBatchRowATwentiethOfTheWay() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        table.observe(8, 1, 2_400_000);
+
+        assertEquals(2_080_000, table.nanos(8, 1), 1e-6);
+        assertEquals(3_300_000 * 1.01, table.nanos(8, 3), 1e-6);
+        assertEquals(1_000_000, table.nanos(1, 1), 1e-6);
+    }
+
+    @Test
+    void anOutlierMovesTheTableNoFurtherThanTwiceTheExpectedCost() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        table.observe(1, 1, 50_000_000); // a GC pause inside the step
+
+        assertEquals(1_200_000, table.nanos(1, 1), 1e-6);
+    }
+
+    @Test
+    void requestsBeyondTheTableAreClampedToItsEdges() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        assertEquals(table.nanos(8, 5), table.nanos(64, 9), 1e-6);
+    }
+}
