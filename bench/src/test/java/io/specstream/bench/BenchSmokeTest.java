@@ -87,14 +87,18 @@ class BenchSmokeTest {
 
     @Test
     void everySpeculativeCellHasItsDraftersInTheAcceptanceTable() {
-        List<String> acceptance = section("## Acceptance per drafter");
+        assertEverySpeculativeCellHasARow(section("## Acceptance per drafter"),
+                ".*\\| [a-z-]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
+    }
+
+    /** A row starting with each speculative cell's sampling, concurrency and mode, and matching {@code rest}. */
+    private static void assertEverySpeculativeCellHasARow(List<String> section, String rest) {
         for (String sampling : List.of("greedy", "T = 1")) {
             for (int concurrency : List.of(1, 8)) {
                 for (String mode : List.of("coupled", "decoupled", "fastest")) {
                     String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
-                    assertTrue(acceptance.stream().anyMatch(line -> line.startsWith(prefix)
-                            && line.matches(".*\\| [a-z-]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ \\|")),
-                            prefix + " missing in\n" + String.join("\n", acceptance));
+                    assertTrue(section.stream().anyMatch(line -> line.startsWith(prefix) && line.matches(rest)),
+                            prefix + " missing in\n" + String.join("\n", section));
                 }
             }
         }
@@ -103,16 +107,8 @@ class BenchSmokeTest {
     @Test
     void everySpeculativeCellHasALimitsRowWithItsStepWidths() {
         List<String> limits = section("## Limits and step widths");
-        for (String sampling : List.of("greedy", "T = 1")) {
-            for (int concurrency : List.of(1, 8)) {
-                for (String mode : List.of("coupled", "decoupled", "fastest")) {
-                    String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
-                    assertTrue(limits.stream().anyMatch(line -> line.startsWith(prefix)
-                            && line.matches(".*\\| ([0-9.]+|–) \\| ([0-9]+|–) \\| ([0-9.]+×|–) \\| [0-9.]+× \\| ([0-9]+ %|–) \\| "
-                            + "([0-9]+: [0-9]+ %(, )?)+ \\|")), prefix + " missing in\n" + String.join("\n", limits));
-                }
-            }
-        }
+        assertEverySpeculativeCellHasARow(limits, ".*\\| ([0-9.]+|–) \\| ([0-9]+|–) \\| ([0-9.]+×|–) \\| [0-9.]+× "
+                + "\\| ([0-9]+ %|–) \\| ([0-9]+: [0-9]+ %(, )?)+ \\|");
         // the step costs the limits come from: one row per concurrency, width 1 first at 1.00
         assertEquals(2, limits.stream().filter(line -> line.matches("\\| [18] \\| 1\\.00(, [0-9.]+)+ \\|")).count(),
                 String.join("\n", limits));

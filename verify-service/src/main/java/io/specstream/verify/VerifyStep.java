@@ -55,15 +55,17 @@ public final class VerifyStep {
             chosen.drafter().ifPresent(drafter -> drafted.add(
                     new StepWidths.Row(sequence.key().requestId(), drafter, chosen.tokens().length)));
         }
-        width = widths.width(active.size(), drafted, maxDraftTokens + 1);
+        int chosenWidth = widths.width(active.size(), drafted, maxDraftTokens + 1);
         int budget = maxTokensPerStep - active.size();
+        width = 1;
         List<StepRequest> requests = new ArrayList<>(active.size());
         for (int s = 0; s < active.size(); s++) {
             VerifySequence sequence = active.get(s);
-            DraftChoice.Chosen chosen = choices.get(s).cappedAt(Math.min(width - 1, budget));
+            DraftChoice.Chosen chosen = choices.get(s).cappedAt(Math.min(chosenWidth - 1, budget));
             choices.set(s, chosen);
             int[] draft = chosen.tokens();
             budget -= draft.length;
+            width = Math.max(width, draft.length + 1); // the budget may cut below the chosen width
             int[] feed = new int[draft.length + 1];
             feed[0] = sequence.pending();
             System.arraycopy(draft, 0, feed, 1, draft.length);
