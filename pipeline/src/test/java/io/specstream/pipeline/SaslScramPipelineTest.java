@@ -13,6 +13,7 @@ import io.specstream.draft.service.TailSource;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.DraftBatch;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
@@ -64,6 +65,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -163,17 +166,22 @@ class SaslScramPipelineTest {
                 VerifyLoop verifyLoop = new VerifyLoop(engine, encoder, verify, catalogue, VERIFY_GROUP,
                         VERIFY_TRANSACTIONAL_ID, VerifierDrafting.fastest(List.of(), DRAFT_TOKENS));
                 try (BackgroundLoop drafting = BackgroundLoop.startFailingOnClose(draftLoop, "draft");
-                     BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verifyLoop, "verify");
                      TrainerEndpoint trainer = new TrainerEndpoint(trainerLogin, catalogue)) {
                     selector.start();
                     // a drafter still joining its group when the prompts go out would miss them
-                    Await.until("draft and verify own every partition", () -> draftLoop.ownedPartitions().size() == 2
-                            && verifyLoop.ownedPartitions().size() == 2);
+                    Await.until("draft owns every partition", () -> draftLoop.ownedPartitions().size() == 2);
                     trainer.publish(requests);
-                    Await.until("every rollout reaches the trainer", () -> {
-                        arrived.addAll(trainer.poll(Duration.ofMillis(200)));
-                        return arrived.size() == expected.size();
-                    });
+                    // the verifier starts once a tail of every request is out, so drafts are on hand at admission
+                    // however slow the machine (a verifier decodes these few requests faster than a drafter starts)
+                    Set<String> requestIds = requests.stream().map(RolloutRequest::getRequestId).collect(Collectors.toSet());
+                    Await.until("draft-service published a tail of every request",
+                            () -> draftedRequests().containsAll(requestIds));
+                    try (BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verifyLoop, "verify")) {
+                        Await.until("every rollout reaches the trainer", () -> {
+                            arrived.addAll(trainer.poll(Duration.ofMillis(200)));
+                            return arrived.size() == expected.size();
+                        });
+                    }
                 }
             }
         }
@@ -304,6 +312,14 @@ class SaslScramPipelineTest {
             assertEquals(null, earlier, "a second rollout for " + rollout.getRequestId() + "#" + rollout.getSampleIndex());
         }
         return byKey;
+    }
+
+    /** The requests that draft-batches holds a tail of, read as the administrator. */
+    private static Set<String> draftedRequests() {
+        Deserializer<DraftBatch> values = Topics.DRAFTS.valueSerde(registry()).deserializer();
+        return TopicReader.readToEnd(admin.kafkaCommon(), catalogue.name(Topics.DRAFTS), new StringDeserializer(),
+                values).stream().flatMap(record -> record.value().getChunks().stream())
+                .map(chunk -> chunk.getRequestId().toString()).collect(Collectors.toSet());
     }
 
     private static List<DrafterAssignment> assignments() {

@@ -35,12 +35,15 @@ import java.util.function.Supplier;
  * <p>Drafting inside the verifier is not free: {@link #plannedDraftTokens} adds its measured cost per drafter step to
  * the same score when deciding how much to draft before a step, counts only the share of sequences the drafter finds
  * a draft for at all (a suffix index matches some sequences, not all), and drafts one token now and then while the
- * answer is 0, or its acceptance could never be learnt again ({@value #PROBE_EVERY} steps apart).
+ * answer is 0, or its acceptance could never be learnt again: {@value #PROBE_EVERY} steps apart at least, further
+ * for a drafter whose probes would take more than 2 % of the verifier's time (a draft model at one sequence).
  */
 public final class GoodputController implements StepWidths {
 
     /** Steps between two one-token probes of an in-verifier drafter that the plan has switched off. */
     static final int PROBE_EVERY = 16;
+    /** Most of the verifier's time that probing a switched-off drafter may take. */
+    private static final double PROBE_SHARE = 0.02;
     /** Weight of the latest round in a drafter's availability. */
     private static final double AVAILABILITY_WEIGHT = 0.2;
 
@@ -48,7 +51,7 @@ public final class GoodputController implements StepWidths {
     private final AcceptanceEstimates estimates;
     private final Map<String, Double> availability = new HashMap<>();
     private StepCostTable costs;
-    private long plans;
+    private long plansSinceProbe;
 
     /**
      * A controller on the table {@code measure} gives, asked for only when the first draft is offered (a verifier that
@@ -147,8 +150,19 @@ public final class GoodputController implements StepWidths {
                 bestScore = score;
             }
         }
-        plans++;
-        return best == 0 && plans % PROBE_EVERY == 0 ? 1 : best;
+        if (best > 0) {
+            plansSinceProbe = 0;
+            return best;
+        }
+        // a probe costs about two drafter steps (the catch-up and the token); spaced so that probing a dear drafter
+        // takes at most PROBE_SHARE of the verifier's time
+        double probe = 2 * batch * nanosPerSequenceStep;
+        long every = Math.max(PROBE_EVERY, (long) Math.ceil(probe / (PROBE_SHARE * table.nanos(batch, 1))));
+        if (++plansSinceProbe >= every) {
+            plansSinceProbe = 0;
+            return 1;
+        }
+        return 0;
     }
 
     /** Fades the share of sequences a drafter finds a draft for towards this round's {@code usable / asked}. */

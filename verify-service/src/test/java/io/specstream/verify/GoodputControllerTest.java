@@ -108,4 +108,16 @@ class GoodputControllerTest {
         }
         return rows;
     }
+
+    @Test
+    void aDearDrafterIsProbedLessOftenSoThatProbingTakesAtMostTwoPercent() {
+        GoodputController controller = controllerAt(1, AT_8, 0.1);
+        List<String> one = List.of("r");
+        int probes = 0;
+        // a drafter step costs half a plain step: a probe (two of them) costs one plain step → every 50 steps
+        for (int step = 0; step < 200; step++) {
+            probes += controller.plannedDraftTokens("d", one, 4, 0.5 * 1_000_000);
+        }
+        assertEquals(4, probes);
+    }
 }
