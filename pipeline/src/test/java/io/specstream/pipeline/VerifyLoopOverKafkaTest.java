@@ -23,17 +23,24 @@ import io.specstream.draft.service.DraftLoop;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
+import io.specstream.schemas.avro.DraftBatch;
+import io.specstream.schemas.avro.DraftChunk;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.testing.Await;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.VerifyEngine;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +58,7 @@ class VerifyLoopOverKafkaTest {
     private static final int MAX_NEW_TOKENS = 32;
     private static final int DRAFT_TOKENS = 4;
     private static final int QUEUED_ROUNDS = 4;
+    private static final String OPENING_DRAFTER = "opening";
     private static final List<String> PROMPTS = List.of(
             "Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n",
             "Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n",
@@ -148,6 +156,33 @@ class VerifyLoopOverKafkaTest {
 
         PlainReference.assertSameRollouts(expected, rollouts);
         assertTrue(accepted != null && accepted.count() > 0, "the verifier accepted no draft-tiny token");
+    }
+
+    @Test
+    void tailsPublishedBeforeTheVerifierStartedAreVerified() throws Exception {
+        TopicCatalogue topics = fixture.freshTopics();
+        List<RolloutRequest> requests = requests("early", 0.8f);
+        List<CompletedRollout> expected = plainRollouts(requests);
+        requests.forEach(request -> fixture.publishTo(topics, 0, request));
+        // what draft-service would have drafted from the prompts alone, had it run before this verifier: the target's
+        // own opening tokens, so every greedy one is accepted
+        publishOpeningTails(topics, 0, expected);
+
+        Map<String, Rollout> rollouts;
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (VerifyEngine serial = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS, SAMPLES))) {
+            String id = "verify-" + UUID.randomUUID();
+            VerifyLoop verifying = new VerifyLoop(serial, encoder, fixture.settings(), topics, id, id + "-tx",
+                    VerifierDrafting.decoupled(), meters);
+            try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifying, "verify")) {
+                rollouts = fixture.rollouts(topics, expected.size());
+            }
+        }
+        Counter accepted = meters.find(VerifyMetrics.DRAFT_ACCEPTED).tag(VerifyMetrics.DRAFTER_TAG, OPENING_DRAFTER)
+                .counter();
+
+        PlainReference.assertSameRollouts(expected, rollouts);
+        assertTrue(accepted != null && accepted.count() > 0, "no tail published before the verifier started was used");
     }
 
     @Test
@@ -267,6 +302,23 @@ class VerifyLoopOverKafkaTest {
         drafter.proposeAll(List.of(key), 2 * DRAFT_TOKENS);
         drafter.forget(key);
         new PlainRollouts(target).run(List.of(RolloutSpec.greedy("warm-up", prompt, SAMPLES, MAX_NEW_TOKENS)));
+    }
+
+    /** For each sequence, a tail at position 0 with the first {@value #DRAFT_TOKENS} tokens of its plain response. */
+    private static void publishOpeningTails(TopicCatalogue topics, int partition, List<CompletedRollout> plain)
+            throws Exception {
+        String topic = topics.name(Topics.DRAFTS);
+        Serializer<DraftBatch> serializer = Topics.DRAFTS.valueSerde(fixture.registry()).serializer();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
+            for (CompletedRollout rollout : plain) {
+                List<Integer> opening = Arrays.stream(rollout.responseIds()).limit(DRAFT_TOKENS).boxed().toList();
+                DraftChunk chunk = DraftChunk.newBuilder().setRequestId(rollout.requestId())
+                        .setSampleIndex(rollout.sampleIndex()).setDrafter(OPENING_DRAFTER).setStartPosition(0)
+                        .setTokens(opening).setBaseCommittedLength(0).build();
+                producer.send(new ProducerRecord<>(topic, partition, null, serializer.serialize(topic,
+                        DraftBatch.newBuilder().setChunks(List.of(chunk)).build()))).get();
+            }
+        }
     }
 
     private static double count(MeterRegistry registry, String counter) {

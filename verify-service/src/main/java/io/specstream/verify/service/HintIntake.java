@@ -5,12 +5,14 @@ import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +23,12 @@ import java.util.Set;
  */
 final class HintIntake {
 
+    /**
+     * How much older than its prompt a chunk may look: the trainer and draft-service stamp records with their own
+     * hosts' clocks. A few seconds more of old chunks read once per assignment cost little; missed ones cost drafts.
+     */
+    static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofSeconds(5);
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final VerifierDrafting drafting;
     private final InputRecords input;
@@ -29,6 +37,8 @@ final class HintIntake {
     private final String draftsTopic;
     private final String assignmentsTopic;
     private final EarlyTails early = new EarlyTails();
+    /** Drafts partitions followed but paused until the first prompt read from their prompts partition places them. */
+    private final Set<TopicPartition> unplaced = new HashSet<>();
 
     HintIntake(KafkaConsumer<byte[], byte[]> consumer, VerifierDrafting drafting, InputRecords input,
                DraftSources sources, RequestBook book, TopicCatalogue catalogue) {
@@ -72,9 +82,9 @@ final class HintIntake {
     }
 
     /**
-     * Follows (or stops following) the hint partitions numbered like {@code prompts}. Older chunks are hints for
-     * sequences this instance did not run yet, so drafts start at the end; assignments are compacted state, so a
-     * request taken over keeps the selector's choice: they start at the beginning.
+     * Follows (or stops following) the hint partitions numbered like {@code prompts}. Assignments are compacted state,
+     * so a request taken over keeps the selector's choice: they start at the beginning. Drafts wait, paused, for
+     * {@link #promptRead}.
      */
     void follow(Collection<TopicPartition> prompts, boolean add) {
         Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
@@ -89,8 +99,36 @@ final class HintIntake {
             }
         }
         consumer.assign(assigned);
-        consumer.seekToEnd(freshDrafts);
+        consumer.pause(freshDrafts);
+        unplaced.addAll(freshDrafts);
+        unplaced.retainAll(assigned);
         consumer.seekToBeginning(freshAssignments);
+    }
+
+    /**
+     * Places a followed drafts partition at the first prompt this instance reads from the prompts partition numbered
+     * like it: at the chunks stamped from that prompt's time on. Draft-service reads a prompt as soon as the
+     * verifier could, so its first tails may predate this instance's ownership (a verifier started after
+     * draft-service, or taking over from another); chunks older than the oldest prompt still to run here are for
+     * requests finished elsewhere.
+     *
+     * <p>Example: prompts partition 1 is assigned with its committed offset at prompt r7 (stamped 12:00:03.2);
+     * draft-service drafted r7 and r8 at 12:00:03.4 → drafts partition 1 starts at 12:00:03.2 − the skew allowance
+     * and r7's and r8's tails wait in {@link EarlyTails} for their admission.
+     */
+    void promptRead(ConsumerRecord<byte[], byte[]> prompt) {
+        TopicPartition drafts = new TopicPartition(draftsTopic, prompt.partition());
+        if (!unplaced.remove(drafts)) {
+            return;
+        }
+        long from = Math.max(0, prompt.timestamp() - CLOCK_SKEW_ALLOWANCE.toMillis());
+        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(drafts, from)).get(drafts);
+        if (start == null) {
+            consumer.seekToEnd(List.of(drafts));
+        } else {
+            consumer.seek(drafts, start.offset());
+        }
+        consumer.resume(List.of(drafts));
     }
 
     private static void followOne(Set<TopicPartition> assigned, Set<TopicPartition> fresh, TopicPartition partition,

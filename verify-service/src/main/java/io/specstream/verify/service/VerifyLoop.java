@@ -176,6 +176,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             while (open) {
                 output.rethrowFailure();
                 for (ConsumerRecord<byte[], byte[]> record : pollPrompts(prompts)) {
+                    hints.promptRead(record);
                     hints.admitted(admission.admit(record));
                 }
                 output.groupMetadata(prompts.groupMetadata());
