@@ -10,26 +10,40 @@ import java.util.Arrays;
 
 /**
  * A drafter's copy of one verifier sequence: the committed response followed by the drafter's own unverified
- * tail, and which of those tokens the draft model's cache holds.
+ * tail, and which of those tokens the draft model's cache holds — none until the first draft for it prefills its
+ * context (the prompt and whatever was committed by then).
  *
  * <p>Example: committed [5, 9], tail [4, 7, 7] → stream [5, 9, 4, 7, 7]. A commit of 4 at position 2 agrees and
  * keeps everything; a commit of 3 there replaces the tail by [3] and caps the cache at 2 response tokens.
  */
 final class MirrorSequence {
 
-    final SequenceId id;
+    final int[] prompt;
     final int promptLength;
     final SamplingParams params;
     private final NoiseKey noise;
+    /** Its sequence in the draft model's decoder; null until prefilled. */
+    SequenceId id;
     private int[] stream = new int[16];
     private int length;
     private int committed;
 
-    MirrorSequence(SequenceId id, int promptLength, SamplingParams params, NoiseKey noise) {
-        this.id = id;
-        this.promptLength = promptLength;
+    MirrorSequence(int[] prompt, SamplingParams params, NoiseKey noise) {
+        this.prompt = prompt.clone();
+        this.promptLength = prompt.length;
         this.params = params;
         this.noise = noise;
+    }
+
+    boolean prefilled() {
+        return id != null;
+    }
+
+    /** Prompt and response so far: what a prefill computes. */
+    int[] context() {
+        int[] context = Arrays.copyOf(prompt, promptLength + length);
+        System.arraycopy(stream, 0, context, promptLength, length);
+        return context;
     }
 
     /** Noise key of the token at response position {@code position} — the target's own key there. */

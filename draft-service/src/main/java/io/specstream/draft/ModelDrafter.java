@@ -15,6 +15,7 @@ import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.sampling.TokenSampler;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,9 @@ import java.util.Map;
  * target's noise key at that position (greedy at temperature 0, seeded Gumbel otherwise), so where both models
  * rank alike the guess is the target's token. A commit that agrees with the tail keeps it; one that disagrees
  * truncates the cache to the agreement point (no recompute) and drafting continues from the commit. The tail
- * never grows past {@code window} tokens beyond the last commit (run-ahead window, DESIGN invariant 4).
+ * never grows past {@code window} tokens beyond the last commit (run-ahead window, DESIGN invariant 4). A sequence
+ * is prefilled at its first draft, not when opened: a drafter told of a whole epoch's prompts at once spends nothing
+ * on the queued ones until it drafts for them, and a GRPO group's samples share one prefill.
  *
  * <pre>{@code
  * try (ModelDrafter drafter = ModelDrafter.withWindowFor("draft-small", session, 4)) {   // window 8
@@ -50,6 +53,8 @@ public final class ModelDrafter implements Drafter {
     private final BatchedDecoder decoder;
     private final TokenSampler sampler = new TokenSampler();
     private final Map<SequenceKey, MirrorSequence> mirrors = new LinkedHashMap<>();
+    /** Prefill runs per drafting round: bounds a round when many requests arrive at once (a whole epoch's). */
+    static final int PREFILLS_PER_ROUND = 8;
 
     public ModelDrafter(String name, DecoderSession session, int window) {
         if (name == null || name.isBlank()) {
@@ -85,12 +90,8 @@ public final class ModelDrafter implements Drafter {
         if (promptIds.length >= maxPositions) {
             return; // no room to draft: the sequence simply gets no tails
         }
-        PrefilledGroup group = decoder.addGroup(promptIds, 1);
-        NoiseKey noise = NoiseKey.of(seed, key.requestId(), key.sampleIndex(), 0);
-        MirrorSequence mirror = new MirrorSequence(group.sequences().get(0), promptIds.length, params, noise);
-        // the first response token is guessed from the prompt's last logits, exactly where the target draws it
-        mirror.appendDrafted(sampler.sample(group.lastLogits(), params, mirror.noiseAt(0)).token());
-        mirrors.put(key, mirror);
+        // prefilled at its first draft: a request queued behind others costs nothing until then
+        mirrors.put(key, new MirrorSequence(promptIds, params, NoiseKey.of(seed, key.requestId(), key.sampleIndex(), 0)));
     }
 
     @Override
@@ -100,6 +101,9 @@ public final class ModelDrafter implements Drafter {
             return;
         }
         int keep = mirror.applyCommit(startPosition, tokens);
+        if (!mirror.prefilled()) {
+            return;
+        }
         int cached = decoder.length(mirror.id) - mirror.promptLength;
         if (cached > keep) {
             decoder.truncate(mirror.id, mirror.promptLength + keep);
@@ -109,7 +113,7 @@ public final class ModelDrafter implements Drafter {
     @Override
     public void forget(SequenceKey key) {
         MirrorSequence mirror = mirrors.remove(key);
-        if (mirror != null) {
+        if (mirror != null && mirror.prefilled()) {
             decoder.remove(mirror.id);
         }
     }
@@ -149,29 +153,78 @@ public final class ModelDrafter implements Drafter {
         decoder.close();
     }
 
+    /**
+     * Adds one token to each listed tail short of {@code wanted}: prefilled sequences in one batched step, the others
+     * from their prefill (at most {@value #PREFILLS_PER_ROUND} contexts a round). Sequences the verifier runs (some
+     * token committed) go first: one still waiting for its first commit is drafted for only in a round with nothing
+     * else to do. A sequence whose cache lags its committed tokens by more than the window is prefilled anew, alone,
+     * rather than widening every row of the batched step to its catch-up. True when some tail grew.
+     */
     private boolean draftOneToken(List<SequenceKey> keys, int wanted) {
+        List<MirrorSequence> candidates = keys.stream().map(mirrors::get)
+                .filter(mirror -> mirror != null && canGrow(mirror, wanted)).toList();
+        boolean anyRunning = candidates.stream().anyMatch(mirror -> mirror.committed() > 0);
         List<MirrorSequence> growing = new ArrayList<>();
         List<StepRequest> requests = new ArrayList<>();
-        for (SequenceKey key : keys) {
-            MirrorSequence mirror = mirrors.get(key);
-            if (canGrow(mirror, wanted)) {
-                int cached = decoder.length(mirror.id) - mirror.promptLength;
-                growing.add(mirror);
-                requests.add(new StepRequest(mirror.id, mirror.tokensFrom(cached)));
+        List<MirrorSequence> unfilled = new ArrayList<>();
+        for (MirrorSequence mirror : candidates) {
+            if (anyRunning && mirror.committed() == 0) {
+                continue;
             }
+            if (mirror.prefilled() && decoder.length(mirror.id) - mirror.promptLength < mirror.length() - window) {
+                decoder.remove(mirror.id);
+                mirror.id = null;
+            }
+            if (!mirror.prefilled()) {
+                unfilled.add(mirror);
+                continue;
+            }
+            int cached = decoder.length(mirror.id) - mirror.promptLength;
+            growing.add(mirror);
+            requests.add(new StepRequest(mirror.id, mirror.tokensFrom(cached)));
         }
+        boolean prefilled = prefill(unfilled);
         if (requests.isEmpty()) {
-            return false;
+            return prefilled;
         }
         StepResult result = decoder.step(requests);
         float[] row = new float[vocab];
         for (MirrorSequence mirror : growing) {
             SequenceLogits logits = result.logits(mirror.id);
             logits.copyRow(logits.count() - 1, row);
-            int position = mirror.length();
-            mirror.appendDrafted(sampler.sample(row, mirror.params, mirror.noiseAt(position)).token());
+            drawNext(mirror, row);
         }
         return true;
+    }
+
+    /**
+     * Prefills the contexts of some {@code unfilled} sequences, one run per distinct context (a GRPO group's samples
+     * not yet committed to share their prompt's), and draws each one's next token from it.
+     *
+     * <p>Example: r1#0..r1#3 waiting for their first commit → one run of r1's prompt forked to 4 sequences; r0#2 with
+     * 5 committed tokens → one run of r0#2's prompt + those 5 tokens.
+     */
+    private boolean prefill(List<MirrorSequence> unfilled) {
+        Map<List<Integer>, List<MirrorSequence>> byContext = new LinkedHashMap<>();
+        unfilled.forEach(mirror -> byContext.computeIfAbsent(Arrays.stream(mirror.context()).boxed().toList(),
+                        context -> new ArrayList<>()).add(mirror));
+        int runs = 0;
+        for (List<MirrorSequence> group : byContext.values()) {
+            if (runs++ == PREFILLS_PER_ROUND) {
+                break;
+            }
+            PrefilledGroup prefilled = decoder.addGroup(group.get(0).context(), group.size());
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).id = prefilled.sequences().get(i);
+                // the next token is guessed from the context's last logits, exactly where the target draws it
+                drawNext(group.get(i), prefilled.lastLogits());
+            }
+        }
+        return runs > 0;
+    }
+
+    private void drawNext(MirrorSequence mirror, float[] logits) {
+        mirror.appendDrafted(sampler.sample(logits, mirror.params, mirror.noiseAt(mirror.length())).token());
     }
 
     private boolean canGrow(MirrorSequence mirror, int wanted) {

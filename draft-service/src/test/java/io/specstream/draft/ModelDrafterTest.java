@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,6 +117,54 @@ class ModelDrafterTest {
                 assertEquals(fresh, rolledBack, "round " + round);
                 assertEquals(committed.length, rolledBack.startPosition());
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"greedy", "sampled"})
+    void commitsRunningPastAPartlyDraftedTailLeaveTheDraftAFreshDrafterWouldMake(String kind) {
+        SamplingParams params = params(kind);
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, params, 11);
+            int[] committed = new int[0];
+            for (int round = 0; round < 6; round++) {
+                for (int grown = 0; grown < round % 3; grown++) {
+                    drafter.draftAhead(List.of(KEY));
+                }
+                int[] tail = drafter.propose(KEY, 1).orElseThrow().tokens();
+                // a verifier far ahead: its commit agrees with the first guess, then runs past the whole tail
+                int[] delta = new int[2 * K + 1 + round];
+                delta[0] = tail[0];
+                for (int j = 1; j < delta.length; j++) {
+                    delta[j] = (7 * j + 3 * round + 5) % session.vocabSize();
+                }
+                drafter.onCommitted(KEY, committed.length, delta);
+                committed = concat(committed, delta);
+
+                DraftTail lagging = drafter.propose(KEY, K).orElseThrow();
+                DraftTail fresh = freshDraft(committed, params);
+                assertEquals(fresh, lagging, "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void aSequenceTheVerifierRunsIsDraftedBeforeOnesWaitingForTheirFirstCommit() {
+        SequenceKey waiting = new SequenceKey("req-8", 0);
+        try (ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, SamplingParams.greedy(), 3);
+            drafter.open(waiting, prompt, SamplingParams.greedy(), 3);
+            drafter.onCommitted(KEY, 0, new int[] {40});
+
+            for (int round = 0; round < 2 * K; round++) {
+                assertEquals(List.of(KEY), List.copyOf(drafter.draftAhead(List.of(KEY, waiting)).keySet()),
+                        "round " + round);
+            }
+
+            assertEquals(2 * K, drafter.tailLength(KEY));
+            assertEquals(0, drafter.tailLength(waiting));
+            assertEquals(Set.of(waiting), drafter.draftAhead(List.of(KEY, waiting)).keySet(),
+                    "with the running tail at its window, the waiting one is drafted for");
         }
     }
 

@@ -11,8 +11,10 @@ import io.specstream.inference.runtime.DecoderSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,13 @@ import java.util.Set;
  * sequences may take 1 token (plain decoding) or 1 + k (verification) in the same step. The {@code present}
  * outputs become the next {@code past} as they are: while the batch does not change, no cache bytes are copied
  * in Java. Truncation only shortens a sequence's slot list (the columns are masked from then on). The cache is
- * copied densely only when sequences join (their prefill blocks merge in) and when holes or removed rows grow
- * past the {@link CompactionPolicy}.
+ * copied densely only when sequences join (their prefill blocks merge in) and when holes, removed rows or idle rows
+ * grow past the {@link CompactionPolicy}.
+ *
+ * <p>Only sequences fed since they last joined are in the batch: a new one joins at the first step that feeds it,
+ * and one left unfed for the policy's idle steps leaves the batch at the next compaction, its cache kept in a block
+ * of its own until a step feeds it again. Every row costs the forward its share whether it is fed or not, so a
+ * drafter following many sequences runs at the batch of the ones it is drafting for.
  *
  * <pre>{@code
  * PrefilledGroup g = decoder.addGroup(prompt, 4);          // prompt computed once, forked to 4 sequences
@@ -52,7 +59,8 @@ public final class BatchedDecoder implements AutoCloseable {
     private final DirectBufferPool stepBuffers = new DirectBufferPool();
     private final CacheRebuilder rebuilder;
     private final Map<SequenceId, SequenceState> sequences = new LinkedHashMap<>();
-    private final List<CacheBlock> prefillBlocks = new ArrayList<>();
+    /** Blocks outside the batch: prefilled groups not yet fed, idle sequences that left the batch. */
+    private final List<CacheBlock> outside = new ArrayList<>();
 
     private CacheBlock batch;
     private SequenceState[] rows = new SequenceState[0];
@@ -117,11 +125,11 @@ public final class BatchedDecoder implements AutoCloseable {
             block.close();
             throw e;
         }
-        prefillBlocks.add(block);
+        outside.add(block);
         List<SequenceId> ids = new ArrayList<>(samples);
         for (int s = 0; s < samples; s++) {
             SequenceId id = new SequenceId(nextId++);
-            sequences.put(id, new SequenceState(id, SlotList.range(prompt.length), block, 0));
+            sequences.put(id, new SequenceState(id, SlotList.range(prompt.length), block, 0, steps));
             ids.add(id);
         }
         return new PrefilledGroup(ids, last);
@@ -133,6 +141,8 @@ public final class BatchedDecoder implements AutoCloseable {
         sequences.remove(sequence);
         if (state.block == batch) {
             rows[state.row] = null;
+        } else {
+            closeUnusedOutside();
         }
     }
 
@@ -150,6 +160,11 @@ public final class BatchedDecoder implements AutoCloseable {
         return require(sequence).length();
     }
 
+    /** Rows the last step ran: the batch, fed or not (tests). */
+    int batchRows() {
+        return rows.length;
+    }
+
     public Set<SequenceId> sequences() {
         return Set.copyOf(sequences.keySet());
     }
@@ -160,8 +175,8 @@ public final class BatchedDecoder implements AutoCloseable {
      */
     public StepResult step(List<StepRequest> requests) {
         Map<SequenceId, int[]> feeds = validate(requests);
-        if (needsRebuild()) {
-            rebuild();
+        if (needsRebuild(feeds.keySet())) {
+            rebuild(feeds.keySet());
         }
         int batchSize = rows.length;
         int width = requests.stream().mapToInt(r -> r.tokens().length).max().orElse(0);
@@ -212,6 +227,9 @@ public final class BatchedDecoder implements AutoCloseable {
             }
         }
         long step = ++steps;
+        for (SequenceId fed : feeds.keySet()) {
+            sequences.get(fed).lastFed = step;
+        }
         return new StepResult(step, () -> steps, logits, width, vocab, spans);
     }
 
@@ -221,8 +239,8 @@ public final class BatchedDecoder implements AutoCloseable {
             batch.close();
             batch = null;
         }
-        prefillBlocks.forEach(CacheBlock::close);
-        prefillBlocks.clear();
+        outside.forEach(CacheBlock::close);
+        outside.clear();
         sequences.clear();
         rows = new SequenceState[0];
     }
@@ -251,30 +269,44 @@ public final class BatchedDecoder implements AutoCloseable {
         return feeds;
     }
 
-    private boolean needsRebuild() {
-        if (batch == null || !prefillBlocks.isEmpty()) {
+    private boolean needsRebuild(Set<SequenceId> fed) {
+        if (batch == null || fed.stream().anyMatch(id -> sequences.get(id).block != batch)) {
             return true;
         }
-        int dead = 0;
+        int deadOrIdle = 0;
         int longest = 0;
         for (SequenceState row : rows) {
-            if (row == null) {
-                dead++;
+            if (row == null || idle(row) && !fed.contains(row.id)) {
+                deadOrIdle++;
             } else {
                 longest = Math.max(longest, row.length());
             }
         }
-        return policy.shouldCompact(batch.columns(), longest, dead, rows.length);
+        return policy.shouldCompact(batch.columns(), longest, deadOrIdle, rows.length);
     }
 
-    private void rebuild() {
-        List<SequenceState> live = new ArrayList<>(sequences.values());
+    /**
+     * The new batch: the sequences fed now and those of the old batch not idle, densely. Idle ones leave for blocks of
+     * their own; ones outside that are not fed stay where they are.
+     */
+    private void rebuild(Set<SequenceId> fed) {
+        List<SequenceState> live = new ArrayList<>();
+        for (SequenceState state : sequences.values()) {
+            boolean inBatch = batch != null && state.block == batch;
+            if (fed.contains(state.id) || inBatch && !idle(state)) {
+                live.add(state);
+            } else if (inBatch) {
+                CacheBlock own = rebuilder.detach(state);
+                outside.add(own);
+                state.block = own;
+                state.row = 0;
+                state.slots = SlotList.range(state.length());
+            }
+        }
         CacheBlock rebuilt = rebuilder.rebuild(live);
         if (batch != null) {
             batch.close();
         }
-        prefillBlocks.forEach(CacheBlock::close);
-        prefillBlocks.clear();
         batch = rebuilt;
         rows = live.toArray(new SequenceState[0]);
         for (int b = 0; b < rows.length; b++) {
@@ -282,6 +314,24 @@ public final class BatchedDecoder implements AutoCloseable {
             rows[b].row = b;
             rows[b].slots = SlotList.range(rows[b].length());
         }
+        closeUnusedOutside();
+    }
+
+    private boolean idle(SequenceState state) {
+        return steps - state.lastFed >= policy.idleSteps();
+    }
+
+    /** Closes the outside blocks no sequence is cached in any more (a group's prefill block serves all its samples). */
+    private void closeUnusedOutside() {
+        Set<CacheBlock> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        sequences.values().forEach(state -> used.add(state.block));
+        outside.removeIf(block -> {
+            if (used.contains(block)) {
+                return false;
+            }
+            block.close();
+            return true;
+        });
     }
 
     @FunctionalInterface

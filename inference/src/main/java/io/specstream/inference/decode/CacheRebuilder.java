@@ -3,6 +3,8 @@ package io.specstream.inference.decode;
 import ai.onnxruntime.OrtEnvironment;
 import io.specstream.inference.model.CacheLayout;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -38,6 +40,22 @@ final class CacheRebuilder {
             copyTensor(i, sequences, out[i], columns);
         }
         return CacheBlock.overBuffers(environment, out, layout, batch, columns);
+    }
+
+    /**
+     * One sequence copied into a block of its own, over buffers of its own (not the pools', which the next rebuilds
+     * reuse): where an idle sequence waits outside the batch.
+     */
+    CacheBlock detach(SequenceState sequence) {
+        int columns = sequence.length();
+        FloatBuffer[] out = new FloatBuffer[layout.tensorCount()];
+        for (int i = 0; i < out.length; i++) {
+            long floats = (long) layout.kvHeads() * columns * layout.headDim();
+            out[i] = ByteBuffer.allocateDirect((int) Math.max(floats * Float.BYTES, 64)).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer().limit((int) floats);
+            copyTensor(i, List.of(sequence), out[i], columns);
+        }
+        return CacheBlock.overBuffers(environment, out, layout, 1, columns);
     }
 
     private void copyTensor(int tensor, List<SequenceState> sequences, FloatBuffer target, int columns) {

@@ -10,12 +10,15 @@ final class SequenceState {
     SlotList slots;
     CacheBlock block;
     int row;
+    /** The decoder step that last fed it (for a new sequence: the step count when it was added). */
+    long lastFed;
 
-    SequenceState(SequenceId id, SlotList slots, CacheBlock block, int row) {
+    SequenceState(SequenceId id, SlotList slots, CacheBlock block, int row, long lastFed) {
         this.id = id;
         this.slots = slots;
         this.block = block;
         this.row = row;
+        this.lastFed = lastFed;
     }
 
     int length() {

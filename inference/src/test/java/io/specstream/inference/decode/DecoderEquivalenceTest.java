@@ -154,7 +154,7 @@ class DecoderEquivalenceTest {
 
     @Test
     void compactingEveryStepDoesNotChangeTheLogits() {
-        CompactionPolicy always = new CompactionPolicy(0, 0.0, 0.0);
+        CompactionPolicy always = new CompactionPolicy(0, 0.0, 0.0, 1);
         try (BatchedDecoder lazy = new BatchedDecoder(session); BatchedDecoder eager = new BatchedDecoder(session, always)) {
             for (BatchedDecoder decoder : List.of(lazy, eager)) {
                 decoder.addGroup(OTHER_PROMPT, 1);
@@ -171,6 +171,51 @@ class DecoderEquivalenceTest {
                 lazy.truncate(other, lazy.length(other) - 2);
                 eager.truncate(other, eager.length(other) - 2);
             }
+        }
+    }
+
+    @Test
+    void aSequenceLeftUnfedLeavesTheBatchAndFedAgainGivesTheSameLogits() {
+        CompactionPolicy parkAtOnce = new CompactionPolicy(32, 0.5, 0.25, 1);
+        CompactionPolicy neverPark = new CompactionPolicy(32, 0.5, 0.25, Integer.MAX_VALUE);
+        try (BatchedDecoder parking = new BatchedDecoder(session, parkAtOnce);
+             BatchedDecoder keeping = new BatchedDecoder(session, neverPark)) {
+            for (BatchedDecoder decoder : List.of(parking, keeping)) {
+                decoder.addGroup(OTHER_PROMPT, 1);
+                decoder.addGroup(PROMPT, 1);
+            }
+            SequenceId busy = new SequenceId(0);
+            SequenceId waiting = new SequenceId(1);
+            for (BatchedDecoder decoder : List.of(parking, keeping)) {
+                decoder.step(List.of(StepRequest.of(busy, 40), StepRequest.of(waiting, 60)));
+                for (int step = 0; step < 3; step++) {
+                    decoder.step(List.of(StepRequest.of(busy, 41 + step)));
+                }
+            }
+            assertEquals(1, parking.batchRows(), "the unfed sequence still runs in the batch");
+            assertEquals(2, keeping.batchRows());
+
+            StepResult a = parking.step(List.of(StepRequest.of(busy, 50), StepRequest.of(waiting, 61, 62)));
+            StepResult b = keeping.step(List.of(StepRequest.of(busy, 50), StepRequest.of(waiting, 61, 62)));
+
+            assertEquals(2, parking.batchRows(), "fed again, the sequence joins the batch");
+            assertClose(b.logits(waiting).row(1), a.logits(waiting).row(1));
+            assertClose(b.logits(busy).row(0), a.logits(busy).row(0));
+        }
+    }
+
+    @Test
+    void aPrefilledSequenceJoinsTheBatchOnlyWhenFirstFed() {
+        try (BatchedDecoder decoder = new BatchedDecoder(session)) {
+            SequenceId fed = decoder.addGroup(PROMPT, 1).sequences().get(0);
+            SequenceId queued = decoder.addGroup(OTHER_PROMPT, 1).sequences().get(0);
+
+            decoder.step(List.of(StepRequest.of(fed, 5)));
+
+            assertEquals(1, decoder.batchRows(), "a sequence not yet fed runs in the batch");
+            decoder.step(List.of(StepRequest.of(queued, 5), StepRequest.of(fed, 6)));
+            assertEquals(2, decoder.batchRows());
+            assertEquals(OTHER_PROMPT.length + 1, decoder.length(queued));
         }
     }
 
