@@ -18,7 +18,7 @@ import java.util.Arrays;
  */
 final class MirrorSequence {
 
-    final int[] prompt;
+    private final int[] prompt;
     final int promptLength;
     final SamplingParams params;
     private final NoiseKey noise;

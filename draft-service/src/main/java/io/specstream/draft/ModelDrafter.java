@@ -14,8 +14,8 @@ import io.specstream.inference.sampling.NoiseKey;
 import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.sampling.TokenSampler;
 
+import java.nio.IntBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,8 +104,7 @@ public final class ModelDrafter implements Drafter {
         if (!mirror.prefilled()) {
             return;
         }
-        int cached = decoder.length(mirror.id) - mirror.promptLength;
-        if (cached > keep) {
+        if (cached(mirror) > keep) {
             decoder.truncate(mirror.id, mirror.promptLength + keep);
         }
     }
@@ -171,7 +170,8 @@ public final class ModelDrafter implements Drafter {
             if (anyRunning && mirror.committed() == 0) {
                 continue;
             }
-            if (mirror.prefilled() && decoder.length(mirror.id) - mirror.promptLength < mirror.length() - window) {
+            int cached = mirror.prefilled() ? cached(mirror) : 0;
+            if (mirror.prefilled() && cached < mirror.length() - window) {
                 decoder.remove(mirror.id);
                 mirror.id = null;
             }
@@ -179,7 +179,6 @@ public final class ModelDrafter implements Drafter {
                 unfilled.add(mirror);
                 continue;
             }
-            int cached = decoder.length(mirror.id) - mirror.promptLength;
             growing.add(mirror);
             requests.add(new StepRequest(mirror.id, mirror.tokensFrom(cached)));
         }
@@ -205,15 +204,17 @@ public final class ModelDrafter implements Drafter {
      * 5 committed tokens → one run of r0#2's prompt + those 5 tokens.
      */
     private boolean prefill(List<MirrorSequence> unfilled) {
-        Map<List<Integer>, List<MirrorSequence>> byContext = new LinkedHashMap<>();
-        unfilled.forEach(mirror -> byContext.computeIfAbsent(Arrays.stream(mirror.context()).boxed().toList(),
-                        context -> new ArrayList<>()).add(mirror));
+        // an IntBuffer compares and hashes by content: the context array itself is the key, unboxed
+        Map<IntBuffer, List<MirrorSequence>> byContext = new LinkedHashMap<>();
+        unfilled.forEach(mirror -> byContext.computeIfAbsent(IntBuffer.wrap(mirror.context()),
+                context -> new ArrayList<>()).add(mirror));
         int runs = 0;
-        for (List<MirrorSequence> group : byContext.values()) {
+        for (Map.Entry<IntBuffer, List<MirrorSequence>> entry : byContext.entrySet()) {
             if (runs++ == PREFILLS_PER_ROUND) {
                 break;
             }
-            PrefilledGroup prefilled = decoder.addGroup(group.get(0).context(), group.size());
+            List<MirrorSequence> group = entry.getValue();
+            PrefilledGroup prefilled = decoder.addGroup(entry.getKey().array(), group.size());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).id = prefilled.sequences().get(i);
                 // the next token is guessed from the context's last logits, exactly where the target draws it
@@ -221,6 +222,11 @@ public final class ModelDrafter implements Drafter {
             }
         }
         return runs > 0;
+    }
+
+    /** Response tokens the draft model's cache holds for a prefilled {@code mirror}. */
+    private int cached(MirrorSequence mirror) {
+        return decoder.length(mirror.id) - mirror.promptLength;
     }
 
     private void drawNext(MirrorSequence mirror, float[] logits) {

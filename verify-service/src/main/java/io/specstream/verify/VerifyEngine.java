@@ -244,12 +244,12 @@ public final class VerifyEngine implements AutoCloseable {
         return List.copyOf(active.keySet());
     }
 
-    /** Whether anything is waiting, running, or finished but not yet taken. */
     /** Whether requests wait for a place in the batch: then it is full, and more prompts could not join yet. */
     public boolean hasWaiting() {
         return !waiting.isEmpty();
     }
 
+    /** Whether anything is waiting, running, or finished but not yet taken. */
     public boolean hasWork() {
         return !waiting.isEmpty() || !active.isEmpty() || !admissions.isEmpty() || !finished.isEmpty();
     }
