@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -18,10 +19,12 @@ import java.util.OptionalInt;
  * @param pin         pin the verify loop and the draft loop to cores 0 and 1 (when the machine has two)
  * @param repeats     how many times every cell runs, the whole grid once per repeat (so a repeat's cells share the
  *                    machine's mood): ratios are taken within a repeat, their median reported with its spread
+ * @param policySwitch a target model directory published as policy version 1 before the second epoch, whose
+ *                    requests name it: new weights between RL steps, acceptance reported per version
  */
 public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Integer> concurrencies, int epochs,
                         Path prompts, int promptLimit, OptionalInt maxNewTokens, Path targetDir, List<Path> draftDirs,
-                        int k, Path outDir, boolean pin, int repeats) {
+                        int k, Path outDir, boolean pin, int repeats, Optional<Path> policySwitch) {
 
     public BenchPlan {
         modes = List.copyOf(modes);
@@ -42,6 +45,10 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
         atLeast("--k", k, 1);
         atLeast("--repeats", repeats, 1);
         maxNewTokens.ifPresent(max -> atLeast("--max-new-tokens", max, 1));
+        if (policySwitch.isPresent() && epochs < 2) {
+            throw new IllegalArgumentException("--policy-switch needs --epochs 2 or more (the switch comes before the "
+                    + "second); got --epochs " + epochs);
+        }
         if (draftDirs.isEmpty() && modes.stream().anyMatch(mode -> mode != RunMode.PLAIN)) {
             throw new IllegalArgumentException("--draft-dirs is empty; allowed values: one or more draft model directories");
         }

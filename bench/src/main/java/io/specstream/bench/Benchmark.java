@@ -63,8 +63,10 @@ public final class Benchmark {
                 .map(why -> "not kept off core 0 (" + why + ")") : Optional.empty();
         Map<CellKey, Workload> workloads = new HashMap<>();
         for (CellKey key : plan.cells()) {
-            workloads.put(key.inMode(RunMode.PLAIN), Workload.of(prompts, plan.epochs(), key.sampling(),
-                    plan.maxNewTokens(), key.concurrency()));
+            Workload workload = Workload.of(prompts, plan.epochs(), key.sampling(), plan.maxNewTokens(),
+                    key.concurrency());
+            workloads.put(key.inMode(RunMode.PLAIN), plan.policySwitch().isPresent()
+                    ? workload.namingPolicyFrom(1, CellRunner.SWITCHED_VERSION) : workload);
         }
         List<CellResult> cells = new ArrayList<>();
         Map<CellKey, InProcessRun> inProcess = new HashMap<>();
@@ -157,6 +159,11 @@ public final class Benchmark {
                 + workload.sequences() + " sequences per cell; max new tokens "
                 + (plan.maxNewTokens().isPresent() ? plan.maxNewTokens().getAsInt() : "as each request says")
                 + "; every epoch published at once when the one before it finished.");
+        plan.policySwitch().ifPresent(dir -> lines.add("Policy switch: before the second epoch, policy version "
+                + CellRunner.SWITCHED_VERSION + " (target " + dir + ") is published and every later request names "
+                + "it; the first epoch runs under version 0 (" + plan.targetDir() + "). The drafters keep their "
+                + "models; the suffix drafter keeps the first epoch's rollouts. The in-process plain baseline (Kafka "
+                + "overhead) decodes every epoch with version 0, so that comparison is approximate here."));
         return lines;
     }
 }

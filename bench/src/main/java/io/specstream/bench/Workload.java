@@ -52,6 +52,16 @@ public record Workload(List<List<RolloutRequest>> epochs) {
         return new Workload(all);
     }
 
+    /** This workload with every request from epoch {@code epoch} on naming policy version {@code version}. */
+    public Workload namingPolicyFrom(int epoch, long version) {
+        List<List<RolloutRequest>> named = new ArrayList<>();
+        for (int e = 0; e < epochs.size(); e++) {
+            named.add(e < epoch ? epochs.get(e) : epochs.get(e).stream()
+                    .map(request -> RolloutRequest.newBuilder(request).setPolicyVersion(version).build()).toList());
+        }
+        return new Workload(named);
+    }
+
     public int sequencesPerEpoch() {
         return epochs.isEmpty() ? 0 : epochs.get(0).stream().mapToInt(RolloutRequest::getNSamples).sum();
     }

@@ -47,7 +47,8 @@ class BenchSmokeTest {
         exitCode = cli.execute("bench", "--size", "smoke", "--out", out.toString(),
                 "--prompts", REPO.resolve("examples/prompts/rl-math.jsonl").toString(),
                 "--model-dir", REPO.resolve("models/target").toString(),
-                "--draft-dirs", REPO.resolve("models/draft-small") + "," + REPO.resolve("models/draft-tiny"));
+                "--draft-dirs", REPO.resolve("models/draft-small") + "," + REPO.resolve("models/draft-tiny"),
+                "--policy-switch", REPO.resolve("models/target-v2").toString());
         stdout = printed.toString();
         report = Files.readAllLines(out.resolve(MarkdownReport.FILE_NAME));
     }
@@ -89,6 +90,13 @@ class BenchSmokeTest {
     void everySpeculativeCellHasItsDraftersInTheAcceptanceTable() {
         assertEverySpeculativeCellHasARow(section("## Acceptance per drafter"),
                 ".*\\| [a-z-]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
+    }
+
+    @Test
+    void withAPolicySwitchEverySpeculativeCellReportsBothVersionsAcceptance() {
+        List<String> section = section("## Acceptance per policy version");
+        assertEverySpeculativeCellHasARow(section, ".*\\| 0 \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\|");
+        assertEverySpeculativeCellHasARow(section, ".*\\| 1 \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\|");
     }
 
     /** A row starting with each speculative cell's sampling, concurrency and mode, and matching {@code rest}. */

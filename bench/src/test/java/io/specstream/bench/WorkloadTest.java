@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkloadTest {
 
@@ -44,5 +45,14 @@ class WorkloadTest {
         assertEquals(0f, workload.epochs().get(0).get(1).getTemperature());
         assertEquals("p0", PROMPTS.get(0).getRequestId());
         assertEquals(256, PROMPTS.get(0).getMaxNewTokens());
+    }
+
+    @Test
+    void namingAPolicyFromAnEpochChangesThoseEpochsRequestsOnly() {
+        Workload workload = Workload.of(PROMPTS, 3, Sampling.GREEDY, OptionalInt.empty(), 8).namingPolicyFrom(1, 7);
+
+        assertTrue(workload.epochs().get(0).stream().allMatch(request -> request.getPolicyVersion() == 0));
+        assertTrue(workload.epochs().get(1).stream().allMatch(request -> request.getPolicyVersion() == 7));
+        assertTrue(workload.epochs().get(2).stream().allMatch(request -> request.getPolicyVersion() == 7));
     }
 }

@@ -48,9 +48,10 @@ public final class ModelDrafter implements Drafter {
 
     private final String name;
     private final int window;
-    private final int maxPositions;
+    private int maxPositions;
     private final int vocab;
-    private final BatchedDecoder decoder;
+    /** Its model's decoder; replaced by {@link #useModel} (step thread only, like every other call). */
+    private BatchedDecoder decoder;
     private final TokenSampler sampler = new TokenSampler();
     private final Map<SequenceKey, MirrorSequence> mirrors = new LinkedHashMap<>();
     /** Prefill runs per drafting round: bounds a round when many requests arrive at once (a whole epoch's). */
@@ -78,6 +79,28 @@ public final class ModelDrafter implements Drafter {
     @Override
     public String name() {
         return name;
+    }
+
+    /** Token ids it drafts: its model's vocabulary size, the target's. */
+    public int vocabSize() {
+        return vocab;
+    }
+
+    /**
+     * Drafts with {@code session}'s model from now on — a new policy version's draft model. The old model's caches
+     * go; every followed sequence is prefilled afresh by the new model at its next draft, its tail kept (a hint,
+     * whichever model guessed it). Refuses a model of another vocabulary: its token ids would not be the target's.
+     */
+    public void useModel(DecoderSession session) {
+        if (session.vocabSize() != vocab) {
+            throw new IllegalArgumentException("drafter " + name + ": a model with a vocabulary of "
+                    + session.vocabSize() + " tokens cannot replace one of " + vocab);
+        }
+        BatchedDecoder old = decoder;
+        decoder = new BatchedDecoder(session);
+        maxPositions = session.config().maxPositionEmbeddings();
+        mirrors.values().forEach(mirror -> mirror.id = null);
+        old.close();
     }
 
     public int window() {

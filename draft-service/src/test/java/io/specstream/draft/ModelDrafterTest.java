@@ -37,14 +37,18 @@ class ModelDrafterTest {
 
     @BeforeAll
     static void open() {
-        String configured = System.getProperty("specstream.models.dir");
-        Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
-        assertTrue(Files.isDirectory(root), "models directory " + root.toAbsolutePath() + " not found");
-        ModelDirectory model = ModelDirectory.open(root.resolve("draft-small"));
+        ModelDirectory model = ModelDirectory.open(models().resolve("draft-small"));
         session = DecoderSession.open(model, InferenceOptions.cpu(1));
         try (TextTokenizer tokenizer = TextTokenizer.open(model.tokenizerFile())) {
             prompt = new PromptEncoder(tokenizer, model.config()).encode("Q: Sam has 32 dollars and saves 9 dollars every week. How much does he have after 3 weeks?\n");
         }
+    }
+
+    private static Path models() {
+        String configured = System.getProperty("specstream.models.dir");
+        Path root = configured != null ? Path.of(configured) : Path.of("..", "models");
+        assertTrue(Files.isDirectory(root), "models directory " + root.toAbsolutePath() + " not found");
+        return root;
     }
 
     @AfterAll
@@ -211,6 +215,33 @@ class ModelDrafterTest {
             drafter.forget(KEY);
             assertTrue(drafter.propose(KEY, K).isEmpty());
             drafter.forget(KEY); // unknown keys are ignored
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"greedy", "sampled"})
+    void afterANewModelTheTailGrowsAsThatModelAloneWouldGrowIt(String kind) {
+        SamplingParams params = params(kind);
+        try (DecoderSession tiny = DecoderSession.open(ModelDirectory.open(models().resolve("draft-tiny")),
+                InferenceOptions.cpu(1));
+             ModelDrafter drafter = drafter()) {
+            drafter.open(KEY, prompt, params, 11);
+            int[] first = drafter.propose(KEY, K).orElseThrow().tokens();
+            drafter.onCommitted(KEY, 0, Arrays.copyOf(first, 1));
+            int[] kept = drafter.propose(KEY, K).orElseThrow().tokens();
+
+            drafter.useModel(tiny);
+            DraftTail grown = drafter.propose(KEY, 2 * K).orElseThrow();
+
+            // the old model's tail stays as it was; what follows it is the new model's, from the same context
+            assertArrayEquals(kept, Arrays.copyOf(grown.tokens(), kept.length));
+            try (ModelDrafter alone = ModelDrafter.withWindowFor("draft-tiny", tiny, K)) {
+                alone.open(KEY, prompt, params, 11);
+                alone.onCommitted(KEY, 0, concat(Arrays.copyOf(first, 1), kept));
+                int[] continued = alone.propose(KEY, K).orElseThrow().tokens();
+                assertArrayEquals(Arrays.copyOf(continued, 2 * K - kept.length),
+                        Arrays.copyOfRange(grown.tokens(), kept.length, 2 * K));
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,15 +123,67 @@ class CrashRecoveryTest {
                                        ServiceProcess victim, ServiceProcess survivor, int moved,
                                        List<ServiceProcess> held) {
         fixture.publish(pipeline.catalogue(), requests);
-        awaitMidRun(watch, moved);
+        awaitMidRun(watch, moved, expected);
         held.forEach(ServiceProcess::pause);
         long killedAt = System.currentTimeMillis();
         victim.kill();
         survivor.awaitOwned(Set.of(0, 1));
         long ownedAt = System.currentTimeMillis();
         held.forEach(ServiceProcess::resume);
-        awaitAll(pipeline, watch);
+        awaitAll(pipeline, watch, expected);
         return new Takeover(killedAt, ownedAt);
+    }
+
+    @Test
+    void killingAVerifyInstanceDuringAPolicySwitchLosesAndDoublesNoRolloutAndKeepsEachRequestsVersion(
+            @TempDir Path work) {
+        Path v1 = PipelineFixture.models().resolve("target");
+        Path v2 = PipelineFixture.models().resolve("target-v2");
+        List<RolloutRequest> underV1 = versioned("v1-", 1, requests.subList(0, 48));
+        List<RolloutRequest> underV2 = versioned("v2-", 2, requests.subList(48, 64));
+        List<CompletedRollout> expectedV1 = PlainReference.computed(underV1, v1);
+        List<CompletedRollout> expectedV2 = PlainReference.computed(underV2, v2);
+        List<CompletedRollout> all = new ArrayList<>(expectedV1);
+        all.addAll(expectedV2);
+        try (ProcessPipeline pipeline = ProcessPipeline.started(work)) {
+            PipelineFixture fixture = pipeline.fixture();
+            fixture.publishPolicy(pipeline.catalogue(), 1, v1);
+            ServiceProcess victim = pipeline.verify("verify-a", MAX_BATCH);
+            ServiceProcess survivor = pipeline.verify("verify-b", MAX_BATCH);
+            int moved = sharePartitions(victim, survivor);
+            Await.until("both instances loaded policy version 1", RECOVERY,
+                    () -> fixture.policyLoaded(pipeline.catalogue(), 1, List.of(victim.name(), survivor.name())));
+
+            try (RolloutWatch watch = pipeline.watchRollouts()) {
+                fixture.publish(pipeline.catalogue(), underV1);
+                awaitMidRun(watch, moved, expectedV1);
+                // the switch: version 2 and requests naming it go out, and the victim dies while it loads
+                fixture.publishPolicy(pipeline.catalogue(), 2, v2);
+                fixture.publish(pipeline.catalogue(), underV2);
+                victim.kill();
+                survivor.awaitOwned(Set.of(0, 1));
+                awaitAll(pipeline, watch, all);
+
+                assertTrue(survivor.metric("specstream_verify_restored_sequences_total") > 0,
+                        "the survivor resumed the victim's running sequences from their snapshots");
+                watch.poll();
+                Map<String, Rollout> bySequence = exactlyOnce(watch, all.size());
+                bySequence.forEach((key, rollout) -> assertEquals(key.startsWith("v1-") ? 1 : 2,
+                        rollout.getPolicyVersion(), key + "'s policy version"));
+                Map<String, Rollout> fromV1 = new HashMap<>(bySequence);
+                fromV1.keySet().removeIf(key -> !key.startsWith("v1-"));
+                Map<String, Rollout> fromV2 = new HashMap<>(bySequence);
+                fromV2.keySet().removeIf(key -> !key.startsWith("v2-"));
+                PlainReference.assertSameRollouts(expectedV1, fromV1);
+                PlainReference.assertSameRollouts(expectedV2, fromV2);
+            }
+        }
+    }
+
+    /** {@code requests} under ids starting {@code prefix}, naming policy version {@code version}. */
+    private static List<RolloutRequest> versioned(String prefix, long version, List<RolloutRequest> requests) {
+        return requests.stream().map(request -> RolloutRequest.newBuilder(request)
+                .setRequestId(prefix + request.getRequestId()).setPolicyVersion(version).build()).toList();
     }
 
     @Test
@@ -145,14 +198,14 @@ class CrashRecoveryTest {
             fixture.publish(pipeline.catalogue(), requests);
             long killedAt;
             try (RolloutWatch watch = pipeline.watchRollouts()) {
-                awaitMidRun(watch, 0);
+                awaitMidRun(watch, 0, expected);
                 killedAt = System.currentTimeMillis();
             }
             pipeline.killBroker();
             pipeline.startBroker();
             long upAt = System.currentTimeMillis();
             try (RolloutWatch watch = pipeline.watchRollouts()) {
-                awaitAll(pipeline, watch);
+                awaitAll(pipeline, watch, expected);
                 long firstAfter = watch.seen().stream().mapToLong(ConsumerRecord::timestamp)
                         .filter(timestamp -> timestamp > upAt).min().orElse(upAt);
                 System.out.printf("broker kill -9 and restart: up again after %.1f s, the first rollout after that "
@@ -164,7 +217,7 @@ class CrashRecoveryTest {
     }
 
     /** Waits until rollouts of partition {@code partition} are coming out while some of its requests still run. */
-    private static void awaitMidRun(RolloutWatch watch, int partition) {
+    private static void awaitMidRun(RolloutWatch watch, int partition, List<CompletedRollout> expected) {
         long inPartition = expected.stream().filter(rollout -> partitionOf(rollout.requestId()) == partition).count();
         Await.until("the first rollouts of partition " + partition, RECOVERY, () -> {
             watch.poll();
@@ -174,7 +227,7 @@ class CrashRecoveryTest {
     }
 
     /** Waits for every rollout; a run that stalls fails with what each service printed last. */
-    private static void awaitAll(ProcessPipeline pipeline, RolloutWatch watch) {
+    private static void awaitAll(ProcessPipeline pipeline, RolloutWatch watch, List<CompletedRollout> expected) {
         try {
             Await.until(expected.size() + " rollouts", RECOVERY, () -> watch.poll() >= expected.size());
         } catch (AssertionError stalled) {
@@ -191,13 +244,19 @@ class CrashRecoveryTest {
     /** No sequence twice, none missing, each equal to plain decoding. */
     private static void assertExactlyThePlainRollouts(RolloutWatch watch) {
         watch.poll();
+        PlainReference.assertSameRollouts(expected, exactlyOnce(watch, expected.size()));
+    }
+
+    /** The rollouts seen, keyed "request#sample", after checking there are {@code count}, none twice. */
+    private static Map<String, Rollout> exactlyOnce(RolloutWatch watch, int count) {
         List<ConsumerRecord<String, Rollout>> seen = watch.seen();
-        assertEquals(expected.size(), seen.size(), "one rollout per sequence, none lost, none doubled");
+        assertEquals(count, seen.size(), "one rollout per sequence, none lost, none doubled");
         Map<String, Rollout> bySequence = new HashMap<>();
         for (ConsumerRecord<String, Rollout> record : seen) {
             bySequence.put(record.value().getRequestId() + "#" + record.value().getSampleIndex(), record.value());
         }
-        PlainReference.assertSameRollouts(expected, bySequence);
+        assertEquals(count, bySequence.size(), "no sequence rolled out twice");
+        return bySequence;
     }
 
     private static int partitionOf(String requestId) {

@@ -39,25 +39,26 @@ final class ServiceAcls {
 
     /**
      * verify-service: prompts in (read_committed), drafts and assignments followed, sequences read back on a
-     * takeover; rollouts in transactions.
+     * takeover, policy versions followed; rollouts in transactions, its policy status out.
      */
     static List<AclBinding> verify(String principal, TopicCatalogue catalogue, String groupId,
                                    String transactionalIdPrefix) {
         return new ServiceAcls(principal, catalogue)
-                .reads(Topics.PROMPTS, Topics.DRAFTS, Topics.ASSIGNMENTS, Topics.SEQUENCES)
-                .writes(Topics.COMMITS, Topics.ACCEPTANCE, Topics.ROLLOUTS, Topics.SEQUENCES, Topics.DEAD_LETTERS)
+                .reads(Topics.PROMPTS, Topics.DRAFTS, Topics.ASSIGNMENTS, Topics.SEQUENCES, Topics.POLICIES)
+                .writes(Topics.COMMITS, Topics.ACCEPTANCE, Topics.ROLLOUTS, Topics.SEQUENCES, Topics.DEAD_LETTERS,
+                        Topics.POLICY_STATUS)
                 .group(groupId, PatternType.LITERAL)
                 .transactionalIds(transactionalIdPrefix)
                 .bindings();
     }
 
     /**
-     * draft-service: prompts, commits, assignments and sequences in; drafts, heartbeats and dead letters out; the
+     * draft-service: prompts, commits, assignments, sequences and policy versions in; drafts, heartbeats and dead letters out; the
      * verify group's committed offsets looked up (DESCRIBE) when partitions are assigned.
      */
     static List<AclBinding> draft(String principal, TopicCatalogue catalogue, String groupId, String verifyGroupId) {
         return new ServiceAcls(principal, catalogue)
-                .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS, Topics.SEQUENCES)
+                .reads(Topics.PROMPTS, Topics.COMMITS, Topics.ASSIGNMENTS, Topics.SEQUENCES, Topics.POLICIES)
                 .writes(Topics.DRAFTS, Topics.HEARTBEATS, Topics.DEAD_LETTERS)
                 .group(groupId, PatternType.LITERAL)
                 .allow(ResourceType.GROUP, verifyGroupId, PatternType.LITERAL, AclOperation.DESCRIBE)
@@ -77,11 +78,14 @@ final class ServiceAcls {
                 .bindings();
     }
 
-    /** The trainer: prompts out, rollouts in (read_committed), each consumer in a group of its own. */
+    /**
+     * The trainer: prompts and policy versions out, rollouts (read_committed) and the verifiers' policy status in,
+     * each consumer in a group of its own.
+     */
     static List<AclBinding> trainer(String principal, TopicCatalogue catalogue, String groupPrefix) {
         return new ServiceAcls(principal, catalogue)
-                .writes(Topics.PROMPTS)
-                .reads(Topics.ROLLOUTS)
+                .writes(Topics.PROMPTS, Topics.POLICIES)
+                .reads(Topics.ROLLOUTS, Topics.POLICY_STATUS)
                 .group(groupPrefix, PatternType.PREFIXED)
                 .bindings();
     }

@@ -6,6 +6,11 @@ package io.specstream.verify;
  */
 public record EngineTime(long prefillNanos, long forwardNanos) {
 
+    /** Both engines' time together. */
+    public EngineTime plus(EngineTime other) {
+        return new EngineTime(prefillNanos + other.prefillNanos, forwardNanos + other.forwardNanos);
+    }
+
     /** What was spent since {@code earlier}. */
     public EngineTime since(EngineTime earlier) {
         return new EngineTime(prefillNanos - earlier.prefillNanos, forwardNanos - earlier.forwardNanos);

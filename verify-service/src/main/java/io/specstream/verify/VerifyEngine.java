@@ -45,6 +45,7 @@ public final class VerifyEngine implements AutoCloseable {
     private final BatchedDecoder decoder;
     private final VerifyStep verifyStep;
     private final StepWidths widths;
+    private final BatchSeats seats;
     private final TokenSampler sampler = new TokenSampler();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Deque<Queued> waiting = new ArrayDeque<>();
@@ -55,26 +56,44 @@ public final class VerifyEngine implements AutoCloseable {
 
     /** An engine on an open session and tokenizer, which the caller keeps and closes; widths as the config says. */
     public VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config) {
-        this(session, tokenizer, config, switch (config.stepWidth()) {
+        this(session, tokenizer, config, widthsFor(session, config));
+    }
+
+    private static StepWidths widthsFor(DecoderSession session, VerifyConfig config) {
+        return switch (config.stepWidth()) {
             case GOODPUT -> new GoodputController(() -> StepCostCalibration.measure(session, config),
                     new AcceptanceEstimates(config.maxDraftTokens()));
             case WIDEST -> StepWidths.widest();
-        });
+        };
     }
 
-    /** An engine whose step widths {@code widths} chooses. */
+    /** An engine whose step widths {@code widths} chooses, with a batch of its own. */
     public VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config, StepWidths widths) {
+        this(session, tokenizer, config, widths, new BatchSeats(config.maxBatchSequences()));
+    }
+
+    private VerifyEngine(DecoderSession session, TextTokenizer tokenizer, VerifyConfig config, StepWidths widths,
+                         BatchSeats seats) {
         this.model = session.config();
         this.tokenizer = tokenizer;
         this.config = config;
         this.decoder = new BatchedDecoder(session);
         this.widths = widths;
+        this.seats = seats;
         this.verifyStep = new VerifyStep(decoder, session.vocabSize(), config.maxDraftTokens(), config.maxTokensPerStep(),
                 widths);
     }
 
     /** Opens the target model of {@code config}; the engine owns and closes the session and tokenizer. */
     public static VerifyEngine open(VerifyConfig config) {
+        return open(config, new BatchSeats(config.maxBatchSequences()));
+    }
+
+    /**
+     * As {@link #open(VerifyConfig)}, its sequences taking places from {@code seats}, which other engines (other
+     * policy versions) share.
+     */
+    public static VerifyEngine open(VerifyConfig config, BatchSeats seats) {
         ModelDirectory directory = ModelDirectory.open(config.modelDir());
         DecoderSession session = DecoderSession.open(directory, config.inference());
         TextTokenizer tokenizer;
@@ -84,7 +103,7 @@ public final class VerifyEngine implements AutoCloseable {
             session.close();
             throw e;
         }
-        VerifyEngine engine = new VerifyEngine(session, tokenizer, config);
+        VerifyEngine engine = new VerifyEngine(session, tokenizer, config, widthsFor(session, config), seats);
         engine.owned.add(tokenizer);
         engine.owned.add(session);
         return engine;
@@ -92,6 +111,16 @@ public final class VerifyEngine implements AutoCloseable {
 
     public ModelConfig model() {
         return model;
+    }
+
+    /** The settings this engine runs with (its model directory among them). */
+    public VerifyConfig config() {
+        return config;
+    }
+
+    /** The batch places this engine's sequences take, maybe shared with other engines. */
+    public BatchSeats seats() {
+        return seats;
     }
 
     /** Queues a request; refuses one that cannot run on this model or can never fit the batch. */
@@ -140,7 +169,7 @@ public final class VerifyEngine implements AutoCloseable {
      */
     public List<SequenceKey> admit() {
         List<SequenceKey> joined = new ArrayList<>();
-        while (!waiting.isEmpty() && active.size() + waiting.peek().spec().samples() <= config.maxBatchSequences()) {
+        while (!waiting.isEmpty() && seats.fits(waiting.peek().spec().samples())) {
             long started = System.nanoTime();
             Queued queued = waiting.poll();
             RolloutSpec spec = queued.spec();
@@ -183,6 +212,7 @@ public final class VerifyEngine implements AutoCloseable {
             complete(sequence);
         } else {
             active.put(key, sequence);
+            seats.take();
             joined.add(key);
         }
     }
@@ -279,6 +309,7 @@ public final class VerifyEngine implements AutoCloseable {
             for (VerifySequence sequence : sequences) {
                 if (sequence.finish().isPresent()) {
                     active.remove(sequence.key());
+                    seats.release();
                     complete(sequence);
                 }
             }
@@ -297,6 +328,7 @@ public final class VerifyEngine implements AutoCloseable {
             if (sequence.key().requestId().equals(requestId)) {
                 decoder.remove(sequence.decoderId());
                 it.remove();
+                seats.release();
                 dropped = true;
             }
         }

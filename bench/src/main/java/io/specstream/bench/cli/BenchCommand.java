@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -91,6 +92,12 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--policy-switch", paramLabel = "DIR",
+            description = "New weights between RL steps: before the second epoch publish this target model directory "
+                    + "as policy version 1, which every later request names; the report gives acceptance per version "
+                    + "(default: none; e.g. models/target-v2).")
+    Path policySwitch;
+
     @Option(names = "--no-pin", description = "Leave the verify and draft loops unpinned (default: pinned to cores 0 "
             + "and 1 where the machine has two).")
     boolean noPin;
@@ -113,6 +120,9 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
         try {
             BenchSize preset = BenchSize.parse("--size", size);
             ModelDirOption.require(spec, "--model-dir", modelDir);
+            if (policySwitch != null) {
+                ModelDirOption.require(spec, "--policy-switch", policySwitch);
+            }
             draftDirs.forEach(dir -> ModelDirOption.require(spec, "--draft-dirs", dir));
             if (!Files.isReadable(prompts)) {
                 throw new IllegalArgumentException("--prompts " + prompts + " is not a readable file");
@@ -123,7 +133,7 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
                     epochs != null ? epochs : preset.epochs(), prompts,
                     promptLimit != null ? promptLimit : preset.promptLimit(),
                     maxNewTokens != null ? OptionalInt.of(maxNewTokens) : preset.maxNewTokens(), modelDir, draftDirs, k, out, !noPin,
-                    repeats);
+                    repeats, Optional.ofNullable(policySwitch));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

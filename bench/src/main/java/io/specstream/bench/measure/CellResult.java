@@ -8,11 +8,12 @@ import java.util.List;
 
 /**
  * What one cell measured: the trainer's view (makespan, completion times), the verifier's sequence-steps
- * ({@link StepLog}), and from its meters the steps it took, the seconds it spent inside them and where the rest of its
- * time went.
+ * ({@link StepLog}), and from its meters the steps it took, the seconds it spent inside them, where the rest of its
+ * time went and the acceptance of each policy version's sequences.
  */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
-                         long verifySteps, double stepSeconds, VerifierTime verifierTime, List<String> pinning) {
+                         long verifySteps, double stepSeconds, VerifierTime verifierTime, List<String> pinning,
+                         PolicyAcceptance byPolicy) {
 
     public CellResult {
         sequences = List.copyOf(sequences);

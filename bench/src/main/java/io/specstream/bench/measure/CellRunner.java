@@ -15,6 +15,7 @@ import io.specstream.topology.admin.TopicBootstrap;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.client.PolicyPublisher;
 import io.specstream.pipeline.cli.Placement;
 import io.specstream.pipeline.cli.RunMode;
 import io.specstream.inference.runtime.InferenceOptions;
@@ -39,6 +40,8 @@ import java.util.function.IntConsumer;
  */
 public final class CellRunner {
 
+    /** The policy version a plan's {@code --policy-switch} publishes before the second epoch. */
+    public static final long SWITCHED_VERSION = 1;
     private static final Duration POLL = Duration.ofMillis(50);
     /** One verify and one draft instance per cell: more partitions would only lengthen each cell's set-up. */
     private static final int PARTITIONS = 2;
@@ -87,6 +90,10 @@ public final class CellRunner {
             startMs = System.currentTimeMillis();
             started = System.nanoTime();
             for (int epoch = 0; epoch < workload.epochs().size(); epoch++) {
+                if (epoch == 1 && plan.policySwitch().isPresent()) {
+                    new PolicyPublisher(settings, catalogue, registry).publish(SWITCHED_VERSION,
+                            plan.policySwitch().get(), List.of());
+                }
                 rollOut(key, epoch, workload, pipeline, trainer, catalogue, sequences, progress);
             }
             ended = System.nanoTime();
@@ -95,7 +102,8 @@ public final class CellRunner {
         }
         Timer steps = meters.get(VerifyMetrics.STEP).timer();
         return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(stepLog.steps(), startMs, endMs),
-                steps.count(), steps.totalTime(TimeUnit.SECONDS), VerifierTime.of(meters), pinning);
+                steps.count(), steps.totalTime(TimeUnit.SECONDS), VerifierTime.of(meters), pinning,
+                PolicyAcceptance.of(meters));
     }
 
     /** Publishes epoch {@code epoch} at once and adds its sequences to {@code sequences} as their rollouts arrive. */

@@ -3,6 +3,7 @@ package io.specstream.bench.report;
 import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
+import io.specstream.bench.measure.CellRunner;
 import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierTime;
 import io.specstream.verify.service.VerifierPhase;
@@ -48,6 +49,7 @@ public final class MarkdownReport {
         lines.add("");
         summary(lines);
         acceptance(lines);
+        acceptanceByPolicy(lines);
         limits(lines);
         overhead(lines);
         verifierTime(lines);
@@ -111,6 +113,31 @@ public final class MarkdownReport {
                 figures.putAll(cell.steps().byDrafter());
                 figures.forEach((drafter, f) -> lines.add(acceptanceRow(key, drafter, f)));
             });
+        }
+        lines.add("");
+    }
+
+    /** With a policy switch: per speculative cell, each version's draft tokens verified and accepted. */
+    private void acceptanceByPolicy(List<String> lines) {
+        if (results.plan().policySwitch().isEmpty()) {
+            return;
+        }
+        lines.add("## Acceptance per policy version");
+        lines.add("");
+        lines.add("Version 0 decoded the first epoch, version " + CellRunner.SWITCHED_VERSION + " ("
+                + results.plan().policySwitch().get() + ") the rest: draft tokens verified and accepted for each "
+                + "version's sequences, every drafter together, and tokens committed.");
+        lines.add("");
+        lines.add("| sampling | concurrency | mode | version | tokens | proposed | accepted | rate |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        for (CellKey key : results.plan().cells()) {
+            if (key.mode() == RunMode.PLAIN) {
+                continue;
+            }
+            results.cell(key).ifPresent(cell -> cell.byPolicy().byVersion().forEach((version, f) ->
+                    lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.0f | %.0f | %.0f | %.2f |",
+                            key.sampling().label(), key.concurrency(), key.mode().flagValue(), version, f.tokens(),
+                            f.proposed(), f.accepted(), f.acceptanceRate()))));
         }
         lines.add("");
     }

@@ -5,6 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.PolicyAcceptance;
 import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierPhase;
 import io.specstream.verify.service.VerifierTime;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +27,7 @@ class BenchResultsTest {
 
     private static final BenchPlan PLAN = new BenchPlan(List.of(RunMode.PLAIN, RunMode.COUPLED, RunMode.FASTEST),
             List.of(Sampling.GREEDY), List.of(8), 1, Path.of("prompts.jsonl"), 0, OptionalInt.empty(),
-            Path.of("target"), List.of(Path.of("draft")), 4, Path.of("out"), true, 1);
+            Path.of("target"), List.of(Path.of("draft")), 4, Path.of("out"), true, 1, Optional.empty());
     private static final CellKey PLAIN = new CellKey(RunMode.PLAIN, Sampling.GREEDY, 8);
 
     /**
@@ -73,7 +75,7 @@ class BenchResultsTest {
                                    List<SequenceStep> steps) {
         return new CellResult(PLAIN.inMode(mode), seconds, List.of(new SequenceResult("r#0", 0, first, seconds / 2),
                 new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(steps, 0, 1), 1, seconds / 2,
-                new VerifierTime(Map.of(VerifierPhase.FORWARD, 0.75 * seconds)), List.of());
+                new VerifierTime(Map.of(VerifierPhase.FORWARD, 0.75 * seconds)), List.of(), PolicyAcceptance.none());
     }
 
     @Test
@@ -99,7 +101,7 @@ class BenchResultsTest {
     @Test
     void withRepeatsARatioIsTheMedianOfTheRepeatsRatiosAndItsSpreadHalfTheirRangeOverIt() {
         BenchPlan thrice = new BenchPlan(PLAN.modes(), PLAN.samplings(), PLAN.concurrencies(), 1, PLAN.prompts(), 0,
-                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 3);
+                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 3, Optional.empty());
         // plain 2.0 s, 1.0 s, 2.0 s; coupled 1.0 s, 1.0 s, 2.5 s → ratios 2.0, 1.0, 0.8
         BenchResults repeated = new BenchResults(thrice, List.of(
                 cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),

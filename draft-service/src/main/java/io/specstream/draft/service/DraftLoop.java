@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.specstream.contract.AssignmentBook;
 import io.specstream.contract.DrafterPool;
+import io.specstream.contract.PolicyFeed;
 import io.specstream.contract.RequestTerms;
 import io.specstream.contract.SequenceKey;
 import io.specstream.draft.ModelDrafter;
@@ -86,6 +87,8 @@ public final class DraftLoop implements Runnable, AutoCloseable {
     private final MeterRegistry meterRegistry;
     private final DraftMetrics metrics;
     private volatile Runnable onLoopThread = () -> { };
+    /** Swaps in new policy versions' draft models; absent: the models stay those it started with. */
+    private volatile Optional<DraftModelSwitch> modelSwitch = Optional.empty();
     private volatile MirrorRestore restore;
     private volatile boolean running = true;
 
@@ -145,6 +148,12 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         return this;
     }
 
+    /** Follows the {@code policies} topic, drafting with each new version's draft models ({@code modelSwitch}). */
+    public DraftLoop followPolicies(DraftModelSwitch modelSwitch) {
+        this.modelSwitch = Optional.of(modelSwitch);
+        return this;
+    }
+
     @Override
     public void run() {
         SchemaRegistry registry = new RestSchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryClient());
@@ -154,16 +163,24 @@ public final class DraftLoop implements Runnable, AutoCloseable {
         String sequences = catalogue.name(Topics.SEQUENCES);
         try (Admin admin = Admin.create(settings.admin());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer());
-             KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(consumer).producer(producer)) {
+             KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(consumer).producer(producer);
+             PolicyFeed policies = modelSwitch.map(models -> new PolicyFeed(settings, catalogue, registry,
+                     records.deadLetters(producer), models::published, models::loadNewest)).orElse(null)) {
             DraftInput input = new DraftInput(registry, records.deadLetters(producer), encoder);
             restore = new MirrorRestore(consumer, restoreConsumer, admin, verifyGroupId,
                     new MirrorRestore.FollowedTopics(prompts, commits, sequences), input,
                     (snapshot, partition) -> follow(input, snapshot, partition), mirrors, metrics);
             consumer.subscribe(List.of(prompts, commits, catalogue.name(Topics.ASSIGNMENTS), sequences), restore);
+            if (policies != null) {
+                policies.catchUp();
+                policies.start();
+            }
             onLoopThread.run();
             LoadMeter load = new LoadMeter(HEARTBEAT_MS, System.nanoTime());
             boolean drafting = false;
             while (running) {
+                modelSwitch.filter(DraftModelSwitch::apply)
+                        .ifPresent(models -> metrics.draftModelsOf(models.appliedVersion()));
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(drafting ? Duration.ZERO : IDLE_POLL)) {
                     if (record.topic().equals(prompts)) {
                         input.prompt(record).ifPresent(prompted -> prompted.keys().forEach(key ->

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the draft loop measures, as Micrometer meters: per drafter the chunks and draft tokens it published and the
@@ -29,6 +30,7 @@ public final class DraftMetrics {
     public static final String BUSY = "specstream.draft.busy";
     public static final String SEQUENCES = "specstream.draft.sequences";
     public static final String RESTORED = "specstream.draft.restored.sequences";
+    public static final String POLICY_VERSION = "specstream.draft.policy.version";
     public static final String DRAFTER_TAG = "drafter";
 
     /** One drafter's meters. */
@@ -38,6 +40,7 @@ public final class DraftMetrics {
     private final MeterRegistry registry;
     private final Timer busy;
     private final AtomicInteger sequences = new AtomicInteger();
+    private final AtomicLong policyVersion = new AtomicLong();
     private final Counter restored;
     private final Map<String, DrafterMeters> drafters = new HashMap<>();
 
@@ -48,7 +51,14 @@ public final class DraftMetrics {
                 .strongReference(true).register(registry);
         this.restored = Counter.builder(RESTORED).description("Running sequences whose mirrors were rebuilt from "
                 + "the sequences topic when their partition was assigned here").register(registry);
+        Gauge.builder(POLICY_VERSION, policyVersion, AtomicLong::get).description("Policy version whose draft "
+                + "models draft here (0: the models it started with)").strongReference(true).register(registry);
         drafterNames.forEach(this::of);
+    }
+
+    /** The draft models of policy version {@code version} draft from now on. */
+    void draftModelsOf(long version) {
+        policyVersion.set(version);
     }
 
     /**

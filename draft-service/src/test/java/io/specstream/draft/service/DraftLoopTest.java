@@ -2,11 +2,13 @@ package io.specstream.draft.service;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.specstream.contract.SequenceKey;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.NgramDrafter;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.sampling.SamplingParams;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.CommitBatch;
@@ -15,10 +17,12 @@ import io.specstream.schemas.avro.DraftBatch;
 import io.specstream.schemas.avro.DraftChunk;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
+import io.specstream.schemas.avro.PolicyVersion;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.TopicSpec;
 import io.specstream.topology.catalogue.Topics;
+import io.specstream.topology.testing.Await;
 import io.specstream.topology.testing.TestCluster;
 import io.specstream.topology.testing.TopicReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,9 +66,7 @@ class DraftLoopTest {
     @BeforeAll
     static void start() {
         cluster = TestCluster.start(new TopicCatalogue("", 2));
-        String configured = System.getProperty("specstream.models.dir");
-        ModelDirectory model = ModelDirectory.open((configured != null ? Path.of(configured) : Path.of("..", "models"))
-                .resolve("draft-tiny"));
+        ModelDirectory model = ModelDirectory.open(models().resolve("draft-tiny"));
         session = DecoderSession.open(model, InferenceOptions.cpu(1));
         tokenizer = TextTokenizer.open(model.tokenizerFile());
         encoder = new PromptEncoder(tokenizer, model.config());
@@ -149,6 +152,45 @@ class DraftLoopTest {
         assertEquals((long) published, lead.count(), "one lead per chunk");
         assertEquals(2 * K, lead.max(), 0.0, "a full window runs 2k ahead of the last commit (none yet)");
         assertTrue(registry.get(DraftMetrics.BUSY).timer().count() > 0, "drafting time recorded");
+    }
+
+    @Test
+    void aPolicyVersionNamingDraftModelsMakesThemTheDraftersModels() throws Exception {
+        Path smallDir = models().resolve("draft-small").toAbsolutePath();
+        try (DecoderSession tinySession = DecoderSession.open(ModelDirectory.open(models().resolve("draft-tiny")),
+                InferenceOptions.cpu(1));
+             DecoderSession smallSession = DecoderSession.open(ModelDirectory.open(smallDir), InferenceOptions.cpu(1));
+             ModelDrafter drafter = ModelDrafter.withWindowFor("draft", tinySession, K);
+             DraftModelSwitch models = new DraftModelSwitch(List.of(drafter), InferenceOptions.cpu(1))) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(drafter)), encoder, cluster.settings(),
+                    cluster.catalogue(), "draft-" + UUID.randomUUID(), DraftLoop.DEFAULT_VERIFY_GROUP, registry)
+                    .followPolicies(models);
+            whileRunning(loop, () -> {
+                publish(Topics.POLICIES, "1", PolicyVersion.newBuilder().setVersion(1)
+                        .setModelDir(smallDir.toString()).setDraftModelDirs(List.of(smallDir.toString())).build());
+                Await.until("the draft models of version 1 in use", () -> models.appliedVersion() == 1);
+                String id = "switched-" + UUID.randomUUID();
+                String prompt = "Q: Mia reads 12 pages a day. How many pages does she read in 5 days?\n";
+                publish(Topics.PROMPTS, id, RolloutRequest.newBuilder().setRequestId(id).setPromptText(prompt).build());
+
+                DraftChunk chunk = awaitChunk(id, c -> c.getStartPosition() == 0 && c.getTokens().size() >= K)
+                        .orElseThrow(() -> new AssertionError("no chunk for " + id));
+                try (ModelDrafter small = ModelDrafter.withWindowFor("draft", smallSession, K)) {
+                    SequenceKey key = new SequenceKey(id, 0);
+                    small.open(key, encoder.encode(prompt), SamplingParams.greedy(), 0);
+                    int[] expected = small.propose(key, K).orElseThrow().tokens();
+                    assertEquals(Arrays.stream(expected).boxed().toList(), chunk.getTokens().subList(0, K),
+                            "drafted by draft-small, version 1's draft model");
+                }
+                assertEquals(1.0, registry.get(DraftMetrics.POLICY_VERSION).gauge().value());
+            });
+        }
+    }
+
+    private static Path models() {
+        String configured = System.getProperty("specstream.models.dir");
+        return configured != null ? Path.of(configured) : Path.of("..", "models");
     }
 
     /** Runs {@code body} while {@code loop} runs on its own thread; the loop must not have failed. */

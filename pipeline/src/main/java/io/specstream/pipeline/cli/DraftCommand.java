@@ -6,6 +6,7 @@ import io.specstream.contract.Drafter;
 import io.specstream.draft.ModelDrafter;
 import io.specstream.draft.ModelFreeDrafters;
 import io.specstream.draft.service.DraftLoop;
+import io.specstream.draft.service.DraftModelSwitch;
 import io.specstream.draft.service.TailSource;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
@@ -99,19 +100,26 @@ public final class DraftCommand implements Callable<Integer> {
         try {
             // tails of up to 2k tokens: the selector may lengthen k that far where acceptance is high
             int window = 2 * decoding.k();
-            List<TailSource> drafters = new ArrayList<>();
+            InferenceOptions inference = InferenceOptions.of("--execution-provider", decoding.executionProvider(),
+                    decoding.threads());
+            List<ModelDrafter> models = new ArrayList<>();
             for (Path dir : modelDirs) {
-                DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(dir),
-                        InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads())));
-                drafters.add(TailSource.runAhead(opened.keep(ModelDrafter.withWindowFor(
-                        String.valueOf(dir.getFileName()), session, decoding.k()))));
+                DecoderSession session = opened.keep(DecoderSession.open(ModelDirectory.open(dir), inference));
+                models.add(ModelDrafter.withWindowFor(String.valueOf(dir.getFileName()), session, decoding.k()));
             }
+            // closed after the drafters, whose decoders may run on the sessions it opened for a policy version
+            DraftModelSwitch modelSwitch = opened.keep(new DraftModelSwitch(models, inference));
+            List<TailSource> drafters = new ArrayList<>();
+            models.forEach(model -> drafters.add(TailSource.runAhead(opened.keep(model))));
             lookups.forEach(drafter -> drafters.add(TailSource.lookup(drafter, window)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(target.tokenizerFile()));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.startEndpoint(registry).ifPresent(opened::keep);
             DraftLoop loop = new DraftLoop(drafters, new PromptEncoder(tokenizer, target.config()),
                     connection.settings(), connection.catalogue(), groupId, verifyGroupId, registry);
+            if (!models.isEmpty()) {
+                loop.followPolicies(modelSwitch);
+            }
             UntilStopped.run(loop, spec.commandLine().getOut(), "draft-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

@@ -19,6 +19,7 @@ import io.specstream.topology.cli.OpenedResources;
 import io.specstream.topology.metrics.MetricsOptions;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
+import io.specstream.verify.policy.PolicyConfig;
 import io.specstream.verify.service.VerifyLoop;
 import io.specstream.verify.service.VerifierDrafting;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +41,7 @@ import java.util.concurrent.Callable;
  * <pre>
  * specstream verify --bootstrap-servers broker:9092 --schema-registry-url http://registry:8081 --k 4
  * specstream verify --metrics-port 9464      # Prometheus metrics at http://127.0.0.1:9464/metrics
+ * specstream verify --live-policies 3        # keep the newest 3 policy versions (specstream policy publish)
  * </pre>
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -88,6 +91,16 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "letter and the request keeps its drafters (default: not known; any name is taken).")
     List<String> draftServiceDrafters;
 
+    @Option(names = "--live-policies", paramLabel = "N", defaultValue = "2",
+            description = "Policy versions a request may name at once: the newest N published (version 0 is "
+                    + "--model-dir); older ones retire once their running requests finish (default: ${DEFAULT-VALUE}).")
+    int livePolicies;
+
+    @Option(names = "--policy-wait-ms", paramLabel = "MS", defaultValue = "600000",
+            description = "How long a request naming a policy version not loaded yet waits before it becomes a dead "
+                    + "letter (default: ${DEFAULT-VALUE}).")
+    long policyWaitMs;
+
     @Option(names = "--draft-service", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Whether a draft-service follows this verifier: reads draft-batches and publishes "
                     + "commit-batches. --no-draft-service publishes no per-step commits (default: on).")
@@ -121,6 +134,13 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--max-batch': " + maxBatch + "; allowed values: an integer >= 1");
         }
+        PolicyConfig policies;
+        try {
+            policies = new PolicyConfig(livePolicies, Duration.ofMillis(policyWaitMs));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage().replace(PolicyConfig.LIVE_POLICIES,
+                    "--live-policies").replace(PolicyConfig.POLICY_WAIT_MS, "--policy-wait-ms"));
+        }
         ModelDirectory model = ModelDirectory.open(modelDir);
         InferenceOptions inference = InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads());
         OpenedResources opened = new OpenedResources();
@@ -142,7 +162,8 @@ public final class VerifyCommand implements Callable<Integer> {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.startEndpoint(registry).ifPresent(opened::keep);
             VerifyLoop loop = new VerifyLoop(engine, new PromptEncoder(tokenizer, model.config()),
-                    connection.settings(), connection.catalogue(), groupId, transactionalId, drafting, registry);
+                    connection.settings(), connection.catalogue(), groupId, transactionalId, drafting, registry)
+                    .withPolicies(policies);
             UntilStopped.run(loop, spec.commandLine().getOut(), "verify-service", opened::close);
         } catch (RuntimeException e) {
             opened.close();

@@ -6,6 +6,8 @@ import io.specstream.schemas.avro.DeadLetter;
 import io.specstream.schemas.avro.DraftBatch;
 import io.specstream.schemas.avro.DraftHeartbeat;
 import io.specstream.schemas.avro.DrafterAssignment;
+import io.specstream.schemas.avro.PolicyStatus;
+import io.specstream.schemas.avro.PolicyVersion;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.SequenceSnapshot;
@@ -47,10 +49,17 @@ public final class Topics {
     public static final TopicSpec<String, SequenceSnapshot> SEQUENCES =
             avro("sequences", SequenceSnapshot.class, CleanupPolicy.COMPACT, FOREVER);
     /** Draft-service load, keyed by instance id: the selector runs all drafters while drafting capacity is idle. */
-    public static final TopicSpec<String, DraftHeartbeat> HEARTBEATS = new TopicSpec<>(
-            "heartbeats", DraftHeartbeat.class, registry -> Serdes.String(),
-            registry -> AvroSerde.of(DraftHeartbeat.class, registry), Sharding.SINGLE, CleanupPolicy.DELETE,
-            HINT_RETENTION);
+    public static final TopicSpec<String, DraftHeartbeat> HEARTBEATS = single("heartbeats", DraftHeartbeat.class,
+            CleanupPolicy.DELETE, HINT_RETENTION);
+    /**
+     * Policy versions, key = the version number in decimal: compacted, one partition, kept forever, so every verify
+     * instance reads the whole history at start (a handful of small records per training step).
+     */
+    public static final TopicSpec<String, PolicyVersion> POLICIES = single("policies", PolicyVersion.class,
+            CleanupPolicy.COMPACT, FOREVER);
+    /** What each verify instance has loaded, key = instance id; compacted, read by {@code specstream policy list}. */
+    public static final TopicSpec<String, PolicyStatus> POLICY_STATUS = single("policy-status", PolicyStatus.class,
+            CleanupPolicy.COMPACT, FOREVER);
     public static final TopicSpec<String, DeadLetter> DEAD_LETTERS =
             avro("dead-letters", DeadLetter.class, CleanupPolicy.DELETE, Optional.of(Duration.ofDays(14)));
 
@@ -60,7 +69,8 @@ public final class Topics {
             Sharding.SINGLE, CleanupPolicy.COMPACT, FOREVER);
 
     private static final List<TopicSpec<String, ?>> ALL = List.of(
-            PROMPTS, ROLLOUTS, COMMITS, DRAFTS, ACCEPTANCE, ASSIGNMENTS, SEQUENCES, HEARTBEATS, DEAD_LETTERS, SCHEMAS);
+            PROMPTS, ROLLOUTS, COMMITS, DRAFTS, ACCEPTANCE, ASSIGNMENTS, SEQUENCES, HEARTBEATS, POLICIES, POLICY_STATUS,
+            DEAD_LETTERS, SCHEMAS);
 
     private Topics() {
     }
@@ -77,6 +87,12 @@ public final class Topics {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown topic '" + baseName + "'; known topics: "
                         + ALL.stream().map(TopicSpec::baseName).toList()));
+    }
+
+    private static <V extends SpecificRecord> TopicSpec<String, V> single(
+            String baseName, Class<V> type, CleanupPolicy cleanup, Optional<Duration> retention) {
+        return new TopicSpec<>(baseName, type, registry -> Serdes.String(), registry -> AvroSerde.of(type, registry),
+                Sharding.SINGLE, cleanup, retention);
     }
 
     private static <V extends SpecificRecord> TopicSpec<String, V> avro(

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "specstream", mixinStandardHelpOptions = true, version = "SpecStream 0.1.0",
         description = "Speculative-decoding rollouts for RL post-training, on Kafka.",
-        subcommands = {UpCommand.class, TopicsCommand.class, SubmitCommand.class, TailCommand.class})
+        subcommands = {UpCommand.class, TopicsCommand.class, SubmitCommand.class, TailCommand.class,
+                PolicyCommand.class})
 public final class SpecStreamCli {
 
     public static void main(String[] args) {

@@ -37,7 +37,7 @@ class TopicCatalogueTest {
     void catalogueHoldsEveryTopicOfTheDesignOnce() {
         List<String> names = Topics.all().stream().map(TopicSpec::baseName).toList();
         assertEquals(List.of("prompts", "rollouts", "commit-batches", "draft-batches", "acceptance-batches", "assignments", "sequences",
-                "heartbeats", "dead-letters", "_schemas"), names);
+                "heartbeats", "policies", "policy-status", "dead-letters", "_schemas"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
     }
 

@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.specstream.schemas.avro.PolicyStatus;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.testing.TestCluster;
 import io.specstream.topology.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +128,65 @@ class CommandLineTest {
 
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("--client-config file /nonexistent/client.properties"), run.err());
+    }
+
+    @Test
+    void policyPublishWritesTheVersionKeyedByItsNumberWithAnAbsoluteModelDir(@TempDir Path dir) throws Exception {
+        Path model = fakeModel(dir.resolve("v5"));
+
+        CliRun run = CliRun.of(CliRun.with(connection, "policy", "publish", "--version", "5", "--model-dir",
+                model.toString()));
+
+        assertEquals(0, run.exitCode(), run.err());
+        var records = TopicReader.read(cluster.settings().kafkaCommon(), "cli.policies", 1, new StringDeserializer(),
+                Topics.POLICIES.valueSerde(cluster.registry()).deserializer());
+        assertEquals("5", records.get(0).key());
+        assertEquals(5L, records.get(0).value().getVersion());
+        assertEquals(model.toAbsolutePath().toString(), records.get(0).value().getModelDir());
+    }
+
+    @Test
+    void policyPublishRefusesADirectoryWithoutAModelNamingTheFlag(@TempDir Path dir) {
+        CliRun run = CliRun.of(CliRun.with(connection, "policy", "publish", "--version", "2", "--model-dir",
+                dir.toString()));
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--model-dir " + dir + " is not a model directory"), run.err());
+    }
+
+    @Test
+    void policyListShowsThePublishedVersionsAndWhatEachVerifierLoaded(@TempDir Path dir) throws Exception {
+        TopicCatalogue other = new TopicCatalogue("cli-list.", 2);
+        List<String> otherConnection = List.of("--bootstrap-servers", cluster.settings().bootstrapServers(),
+                "--schema-registry-url", cluster.settings().schemaRegistryUrl(), "--topic-prefix", "cli-list.",
+                "--partitions", "2");
+        assertEquals(0, CliRun.of(CliRun.with(otherConnection, "topics", "create")).exitCode());
+        Path model = fakeModel(dir.resolve("v1"));
+        assertEquals(0, CliRun.of(CliRun.with(otherConnection, "policy", "publish", "--version", "1", "--model-dir",
+                model.toString())).exitCode());
+        publishStatus(other, PolicyStatus.newBuilder().setInstance("verify-7").setLoaded(List.of(0L, 1L))
+                .setAdmitting(1L).setUpdatedAtMs(1).build());
+
+        CliRun run = CliRun.of(CliRun.with(otherConnection, "policy", "list"));
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("  1  " + model.toAbsolutePath()), run.out());
+        assertTrue(run.out().contains("verify-7  loaded 0,1  admitting 1  loading none"), run.out());
+    }
+
+    private static Path fakeModel(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model.onnx"), "not read by publish");
+        Files.writeString(dir.resolve("config.json"), "{}");
+        return dir;
+    }
+
+    private void publishStatus(TopicCatalogue catalogue, PolicyStatus status) throws Exception {
+        String topic = catalogue.name(Topics.POLICY_STATUS);
+        try (var producer = new KafkaProducer<byte[], byte[]>(cluster.settings().producer())) {
+            producer.send(new ProducerRecord<>(topic, status.getInstance().getBytes(StandardCharsets.UTF_8),
+                    Topics.POLICY_STATUS.valueSerde(cluster.registry()).serializer().serialize(topic, status))).get();
+        }
     }
 
     @Test

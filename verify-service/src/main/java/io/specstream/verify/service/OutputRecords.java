@@ -90,18 +90,16 @@ final class OutputRecords {
             CompletedRollout done = request.rollouts().get(i);
             FirstToken first = request.firstTokens().get(done.sampleIndex());
             out.add(new ProducerRecord<>(rolloutsTopic, keys.serialize(rolloutsTopic, done.requestId()),
-                    rollouts.serialize(rolloutsTopic, rollout(done, admission.request(), admission.receivedAtMs(),
-                            first))));
-            out.add(snapshotRecord(admission, done.key(), finalSnapshot(done, admission.request(),
-                    admission.offset())));
+                    rollouts.serialize(rolloutsTopic, rollout(done, admission, first))));
+            out.add(snapshotRecord(admission, done.key(), finalSnapshot(done, admission)));
         }
         return out;
     }
 
     ProducerRecord<byte[], byte[]> progressSnapshot(StepReport.Progress progress) {
         Admission admission = progress.request();
-        return snapshotRecord(admission, progress.key(), snapshot(progress.key(), admission.request(),
-                admission.spec().promptIds(), progress.prefix(), false, admission.offset()));
+        return snapshotRecord(admission, progress.key(), snapshot(progress.key(), admission,
+                admission.spec().promptIds(), progress.prefix(), false));
     }
 
     List<ProducerRecord<byte[], byte[]>> tombstones(int partition, List<SequenceKey> sequences) {
@@ -154,8 +152,10 @@ final class OutputRecords {
                 .build();
     }
 
-    /** The rollout of {@code done}, its timings measured from the request's arrival at {@code receivedAtMs}. */
-    private Rollout rollout(CompletedRollout done, RolloutRequest request, long receivedAtMs, FirstToken first) {
+    /** The rollout of {@code done}, its timings measured from the request's arrival. */
+    private Rollout rollout(CompletedRollout done, Admission admission, FirstToken first) {
+        RolloutRequest request = admission.request();
+        long receivedAtMs = admission.receivedAtMs();
         List<DrafterStats> stats = new ArrayList<>();
         done.drafters().forEach((name, s) -> stats.add(DrafterStats.newBuilder().setDrafter(name)
                 .setProposed(s.proposed()).setAccepted(s.accepted()).setVerifySteps(s.verifySteps()).build()));
@@ -172,7 +172,7 @@ final class OutputRecords {
                 .setResponseTokens(done.responseTokens())
                 .setDrafterStats(stats)
                 .setVerifySteps(done.verifySteps())
-                .setPolicyVersion(request.getPolicyVersion())
+                .setPolicyVersion(admission.policyVersion())
                 .setGroupId(request.getGroupId())
                 .setTimings(RolloutTimings.newBuilder()
                         .setQueuedMs(first.stepStartMs() - receivedAtMs)
@@ -182,19 +182,19 @@ final class OutputRecords {
                 .build();
     }
 
-    /** The final snapshot of {@code done}, read at {@code promptOffset}: its rollout is out, nothing to resume. */
-    private SequenceSnapshot finalSnapshot(CompletedRollout done, RolloutRequest request, long promptOffset) {
-        return snapshot(done.key(), request, done.promptIds(),
-                new CommittedPrefix(done.responseIds(), done.rawLogProbs(), done.samplingLogProbs()), true,
-                promptOffset);
+    /** The final snapshot of {@code done}: its rollout is out, nothing to resume. */
+    private SequenceSnapshot finalSnapshot(CompletedRollout done, Admission admission) {
+        return snapshot(done.key(), admission, done.promptIds(),
+                new CommittedPrefix(done.responseIds(), done.rawLogProbs(), done.samplingLogProbs()), true);
     }
 
-    private SequenceSnapshot snapshot(SequenceKey key, RolloutRequest request, int[] promptIds, CommittedPrefix prefix,
-                                      boolean finished, long promptOffset) {
+    /** A snapshot tied to the prompt record the request was admitted from, with the policy version decoding it. */
+    private SequenceSnapshot snapshot(SequenceKey key, Admission admission, int[] promptIds, CommittedPrefix prefix,
+                                      boolean finished) {
         return SequenceSnapshot.newBuilder()
                 .setRequestId(key.requestId())
                 .setSampleIndex(key.sampleIndex())
-                .setRequest(request)
+                .setRequest(admission.request())
                 .setPromptTokenIds(ints(promptIds))
                 .setCommittedTokenIds(ints(prefix.tokens()))
                 .setLogprobs(floats(prefix.rawLogProbs()))
@@ -202,7 +202,8 @@ final class OutputRecords {
                 .setFinished(finished)
                 .setEpoch(0)
                 .setUpdatedAtMs(clock.millis())
-                .setPromptOffset(promptOffset)
+                .setPromptOffset(admission.offset())
+                .setPolicyVersion(admission.policyVersion())
                 .build();
     }
 

@@ -29,6 +29,14 @@ final class PromptOffsets {
         }
     }
 
+    /** The prompt at {@code offset} will never complete here (refused after it waited): its offset may pass. */
+    void abandoned(TopicPartition partition, long offset) {
+        TreeMap<Long, Integer> pending = unfinished.get(partition);
+        if (pending != null) {
+            pending.remove(offset);
+        }
+    }
+
     /** One sample of the prompt at {@code offset} finished; true when it was the prompt's last. */
     boolean sampleFinished(TopicPartition partition, long offset) {
         TreeMap<Long, Integer> pending = unfinished.get(partition);

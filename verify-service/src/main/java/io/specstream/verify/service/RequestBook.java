@@ -39,6 +39,19 @@ final class RequestBook {
         return request.keys();
     }
 
+    /**
+     * A request that waits for its policy version before the engine can take it: its offset is held back like an
+     * admitted one's until it is {@link #admit admitted} or {@link #abandoned}.
+     */
+    void waiting(TopicPartition partition, long offset, int samples) {
+        offsets.received(partition, offset, samples);
+    }
+
+    /** A waiting request was refused in the end (a dead letter): its offset may pass. */
+    void abandoned(TopicPartition partition, long offset) {
+        offsets.abandoned(partition, offset);
+    }
+
     /** A prompt record that needs no completion (bad input, or rolled out already): its offset may pass. */
     void skipped(TopicPartition partition, long offset) {
         offsets.received(partition, offset, 0);

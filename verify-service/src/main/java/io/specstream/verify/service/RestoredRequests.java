@@ -26,8 +26,11 @@ import java.util.TreeSet;
  */
 final class RestoredRequests {
 
-    /** A request as the snapshots left it: finished (rollouts out), or the prefixes its samples had committed. */
-    record RestoredRequest(boolean finished, Map<Integer, CommittedPrefix> prefixes) {
+    /**
+     * A request as the snapshots left it: finished (rollouts out), or the prefixes its samples had committed under
+     * policy version {@code policyVersion}.
+     */
+    record RestoredRequest(boolean finished, Map<Integer, CommittedPrefix> prefixes, long policyVersion) {
         RestoredRequest {
             prefixes = Map.copyOf(prefixes);
         }
@@ -46,6 +49,7 @@ final class RestoredRequests {
             return; // another request at the same offset: a recreated topic; the prompt record will tell
         }
         entry.samples.add(snapshot.getSampleIndex());
+        entry.policyVersion = snapshot.getPolicyVersion();
         if (snapshot.getFinished()) {
             entry.finished = true;
             return;
@@ -65,7 +69,8 @@ final class RestoredRequests {
             return Optional.empty();
         }
         entries.remove(offset);
-        return Optional.of(new RestoredRequest(entry.finished, entry.finished ? Map.of() : entry.prefixes));
+        return Optional.of(new RestoredRequest(entry.finished, entry.finished ? Map.of() : entry.prefixes,
+                entry.policyVersion));
     }
 
     /**
@@ -108,6 +113,7 @@ final class RestoredRequests {
         final Map<Integer, CommittedPrefix> prefixes = new HashMap<>();
         final Set<Integer> samples = new TreeSet<>();
         boolean finished;
+        long policyVersion;
 
         Entry(String requestId) {
             this.requestId = requestId;

@@ -2,6 +2,7 @@ package io.specstream.verify.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.specstream.contract.PolicyFeed;
 import io.specstream.contract.SequenceKey;
 import io.specstream.inference.text.PromptEncoder;
 import io.specstream.schemas.registry.RestSchemaRegistryClient;
@@ -15,6 +16,9 @@ import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.EngineTime;
 import io.specstream.verify.StepOutcome;
 import io.specstream.verify.VerifyEngine;
+import io.specstream.verify.policy.PolicyConfig;
+import io.specstream.verify.policy.PolicyEngines;
+import io.specstream.verify.policy.PolicyModel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +68,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
      */
     static final int SNAPSHOT_EVERY = 32;
 
-    private final VerifyEngine engine;
+    /** Version 0: the verifier's own model (the caller's); later versions come from the policies topic. */
+    private final VerifyEngine baseEngine;
+    private PolicyConfig policyConfig = PolicyConfig.defaults();
+    /** Every live policy version's engine; made in {@link #run()}, step thread only. */
+    private PolicyEngines engines;
     private final RequestSpecs specs;
     private final ClientSettings settings;
     private final TopicCatalogue catalogue;
@@ -108,16 +117,16 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         this.drafting = drafting;
         this.publication = Publication.of(drafting);
         this.sources = new DraftSources(drafting);
-        this.engine = engine;
+        this.baseEngine = engine;
         this.draftPlan = new DraftSources.DraftPlan() {
             @Override
             public int tokens(String drafter, int cap, double nanosPerSequenceStep) {
-                return engine.plannedDraftTokens(drafter, cap, nanosPerSequenceStep);
+                return engines.plannedDraftTokens(drafter, cap, nanosPerSequenceStep);
             }
 
             @Override
             public void offered(String drafter, int asked, int usable) {
-                engine.draftsOffered(drafter, asked, usable);
+                engines.draftsOffered(drafter, asked, usable);
             }
         };
         this.specs = new RequestSpecs(encoder);
@@ -136,6 +145,12 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         return this;
     }
 
+    /** Keeps policy versions as {@code config} says (before {@link #run()}; default {@link PolicyConfig#defaults()}). */
+    public VerifyLoop withPolicies(PolicyConfig config) {
+        this.policyConfig = config;
+        return this;
+    }
+
     /** Shows every step to {@code stepObserver}, on the step thread (keep it cheap). */
     public VerifyLoop observeSteps(StepObserver stepObserver) {
         this.observer = stepObserver;
@@ -150,31 +165,44 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         promptsConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         Map<String, Object> restoreConfig = settings.consumer(groupId, true);
         restoreConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // closed in reverse: the prompts consumer first, whose revocation callback still hands over to the I/O side
-        try (VerifyOutput output = VerifyOutput.start(settings, catalogue, registry, transactionalId, publication,
+        // closed in reverse: the prompts consumer first, whose revocation callback still hands over to the I/O side;
+        // the engines last, once nothing steps them
+        try (PolicyEngines versions = new PolicyEngines(baseEngine, policyConfig);
+             VerifyOutput output = VerifyOutput.start(settings, catalogue, registry, transactionalId, publication,
                 meterRegistry, metrics);
+             PolicyStatusPublisher policyStatus = new PolicyStatusPublisher(settings, catalogue, registry, versions,
+                     transactionalId);
+             PolicyFeed policyFeed = new PolicyFeed(settings, catalogue, registry, output.deadLetters(),
+                     version -> versions.published(new PolicyModel(version.getVersion(),
+                             Path.of(version.getModelDir()))), policyStatus::publishIfChanged);
              KafkaConsumer<byte[], byte[]> hintConsumer = new KafkaConsumer<>(settings.consumer(
                      ConsumerGroups.verifyHints(groupId), false));
              KafkaConsumer<byte[], byte[]> restoreConsumer = new KafkaConsumer<>(restoreConfig);
              KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(promptsConfig);
              KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(prompts).consumer(hintConsumer)) {
             promptConsumer = prompts;
+            engines = versions;
             if (!open) {
                 return;
             }
+            policyFeed.catchUp(); // every version published so far is known before the first request is routed
+            engines.refresh();
+            policyFeed.start();
             InputRecords input = new InputRecords(registry, output.deadLetters());
-            PromptAdmission admission = new PromptAdmission(engine, specs, book, input, output, metrics,
-                    restoreConsumer, catalogue.name(Topics.SEQUENCES));
+            PromptAdmission admission = new PromptAdmission(engines, policyConfig.policyWait(), specs, book, input,
+                    output, metrics, restoreConsumer, catalogue.name(Topics.SEQUENCES));
             HintIntake hints = new HintIntake(hintConsumer, drafting, input, sources, book, catalogue);
             ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release);
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), ownership);
             onStepThread.run();
             if (drafting.drafts()) {
-                engine.prepareStepWidths(); // on the step thread's own core: the costs it will see
+                engines.prepareStepWidths(); // on the step thread's own core: the costs it will see
             }
             clock.restart();
             while (open) {
                 output.rethrowFailure();
+                engines.refresh();
+                hints.admitted(admission.admitWaiting());
                 for (ConsumerRecord<byte[], byte[]> record : pollPrompts(prompts)) {
                     hints.promptRead(record);
                     hints.admitted(admission.admit(record));
@@ -183,7 +211,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                 clock.charge(VerifierPhase.ADMISSION);
                 hints.poll();
                 clock.charge(VerifierPhase.POLLING);
-                if (engine.hasWork()) {
+                if (engines.hasWork()) {
                     step(output);
                 }
                 complete(output);
@@ -203,9 +231,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
      * evicts the model's working set, it seems): then it polls every 50 ms at most.
      */
     private ConsumerRecords<byte[], byte[]> pollPrompts(KafkaConsumer<byte[], byte[]> prompts) {
-        if (engine.hasWork()) {
+        if (engines.hasWork()) {
             long now = System.nanoTime();
-            if (engine.hasWaiting() && now - lastPromptPollNanos < FULL_POLL_NANOS) {
+            if (engines.hasWaiting() && now - lastPromptPollNanos < FULL_POLL_NANOS) {
                 return ConsumerRecords.empty();
             }
             lastPromptPollNanos = now;
@@ -244,18 +272,19 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private void step(VerifyOutput output) {
         long startedMs = wallClock.millis();
         long started = System.nanoTime();
-        EngineTime before = engine.time();
-        List<SequenceKey> joined = engine.admit();
+        EngineTime before = engines.time();
+        List<SequenceKey> joined = engines.admit();
         sources.admitted(joined, requestId -> book.admission(requestId).orElseThrow().spec());
-        sources.propose(engine.activeKeys(), draftPlan);
-        List<StepOutcome> outcomes = engine.stepChoosing(sources::candidates);
+        sources.propose(engines.activeKeys(), draftPlan);
+        List<StepOutcome> outcomes = engines.stepChoosing(sources::candidates);
         sources.stepped(outcomes);
-        clock.chargeStep(before, engine.time());
+        clock.chargeStep(before, engines.time());
         long nanos = System.nanoTime() - started;
         long endedMs = wallClock.millis();
-        metrics.stepped(outcomes, nanos, engine.activeCount(), engine.lastStepWidth());
+        metrics.stepped(outcomes, nanos, engines.activeCount(), engines.lastStepWidth(),
+                requestId -> book.admission(requestId).map(Admission::policyVersion).orElse(0L));
         book.stepped(outcomes, new FirstToken(startedMs, endedMs));
-        observer.stepped(outcomes, engine.lastStepWidth(), nanos, endedMs);
+        observer.stepped(outcomes, engines.lastStepWidth(), nanos, endedMs);
         output.step(report(outcomes, joined, nanos, endedMs));
     }
 
@@ -275,7 +304,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         }
         List<StepReport.Progress> snapshots = new ArrayList<>(snapshotDue.size());
         for (SequenceKey key : snapshotDue) {
-            engine.progress(key).ifPresent(prefix -> snapshots.add(new StepReport.Progress(
+            engines.progress(key).ifPresent(prefix -> snapshots.add(new StepReport.Progress(
                     book.admission(key.requestId()).orElseThrow(), key, prefix)));
         }
         return new StepReport(timestampMs, nanos / 1_000, outcomes.size(), published, snapshots);
@@ -283,7 +312,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
 
     /** Hands every request whose last sample finished, with the prompt offsets that became free, to the I/O side. */
     private void complete(VerifyOutput output) {
-        List<CompletedRollout> finished = engine.takeFinished();
+        List<CompletedRollout> finished = engines.takeFinished();
         finished.forEach(rollout -> sources.drop(rollout.key()));
         List<CompletedRequest> done = book.finished(finished);
         done.forEach(request -> sources.dropRequest(request.admission().requestId()));
@@ -294,11 +323,11 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private void release(Collection<TopicPartition> partitions) {
         for (InFlightRequest request : book.release(partitions)) {
             String requestId = request.admission().requestId();
-            engine.cancel(requestId);
+            engines.cancel(requestId);
             sources.dropRequest(requestId);
             request.keys().forEach(sources::drop);
             handedOver.incrementAndGet();
         }
-        metrics.activeSequences(engine.activeCount());
+        metrics.activeSequences(engines.activeCount());
     }
 }

@@ -12,12 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the verify loop measures, as Micrometer meters: per engine step its wall time, batch size, width (tokens fed per
  * sequence) and the tokens it committed, per drafter the draft tokens verified and accepted (the verified tail only; alternatives are the
- * selector's business), the time spent waiting for prompts, rollouts committed and sequences running. Tokens/s is
+ * selector's business) and per policy version the tokens committed and draft tokens verified and accepted, the time
+ * spent waiting for prompts, rollouts committed and sequences running. Tokens/s is
  * {@code rate(specstream_verify_tokens_committed_total)}; acceptance of a drafter is accepted / proposed.
  *
  * <p>Called from the loop's thread only; the meters themselves may be read (scraped) from any thread.
@@ -40,7 +42,11 @@ public final class VerifyMetrics {
     public static final String RESTORED_TOKENS = "specstream.verify.restored.tokens";
     public static final String ALREADY_FINISHED = "specstream.verify.requests.already.finished";
     public static final String TIME = "specstream.verify.time";
+    public static final String POLICY_TOKENS = "specstream.verify.policy.tokens.committed";
+    public static final String POLICY_DRAFT_PROPOSED = "specstream.verify.policy.draft.proposed";
+    public static final String POLICY_DRAFT_ACCEPTED = "specstream.verify.policy.draft.accepted";
     public static final String DRAFTER_TAG = "drafter";
+    public static final String POLICY_TAG = "policy";
     public static final String PHASE_TAG = "phase";
 
     private final MeterRegistry registry;
@@ -60,6 +66,7 @@ public final class VerifyMetrics {
     private final Map<String, Counter> proposed = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
     private final Map<VerifierPhase, Counter> time = new EnumMap<>(VerifierPhase.class);
+    private final Map<Long, PolicyCounters> perPolicy = new HashMap<>();
 
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -104,9 +111,11 @@ public final class VerifyMetrics {
 
     /**
      * One engine step, {@code stepWidth} tokens wide, that took {@code nanos} and gave {@code outcomes};
-     * {@code activeAfter} sequences run on.
+     * {@code activeAfter} sequences run on; {@code policyOf} tells the policy version decoding a request, so that
+     * acceptance after a policy change shows per version.
      */
-    void stepped(List<StepOutcome> outcomes, long nanos, int activeAfter, int stepWidth) {
+    void stepped(List<StepOutcome> outcomes, long nanos, int activeAfter, int stepWidth,
+                 ToLongFunction<String> policyOf) {
         step.record(nanos, TimeUnit.NANOSECONDS);
         steps.increment();
         batchSize.record(outcomes.size());
@@ -114,8 +123,13 @@ public final class VerifyMetrics {
         sequenceSteps.increment(outcomes.size());
         for (StepOutcome outcome : outcomes) {
             tokensCommitted.increment(outcome.tokens().length);
+            PolicyCounters policy = perPolicy.computeIfAbsent(policyOf.applyAsLong(outcome.key().requestId()),
+                    this::policyCounters);
+            policy.tokens.increment(outcome.tokens().length);
             if (outcome.drafter().isPresent() && outcome.proposed() > 0) {
                 String drafter = outcome.drafter().get();
+                policy.proposed.increment(outcome.proposed());
+                policy.accepted.increment(outcome.accepted());
                 stepsDrafted.increment();
                 perDrafter(proposed, DRAFT_PROPOSED, "Draft tokens verified", drafter).increment(outcome.proposed());
                 perDrafter(accepted, DRAFT_ACCEPTED, "Draft tokens accepted", drafter).increment(outcome.accepted());
@@ -148,6 +162,21 @@ public final class VerifyMetrics {
     /** The batch changed outside a step (requests handed over on a rebalance). */
     void activeSequences(int count) {
         active.set(count);
+    }
+
+    private PolicyCounters policyCounters(long version) {
+        String tag = String.valueOf(version);
+        return new PolicyCounters(
+                Counter.builder(POLICY_TOKENS).description("Tokens committed by sequences of one policy version")
+                        .tag(POLICY_TAG, tag).register(registry),
+                Counter.builder(POLICY_DRAFT_PROPOSED).description("Draft tokens verified for one policy version")
+                        .tag(POLICY_TAG, tag).register(registry),
+                Counter.builder(POLICY_DRAFT_ACCEPTED).description("Draft tokens accepted for one policy version")
+                        .tag(POLICY_TAG, tag).register(registry));
+    }
+
+    /** Per policy version: tokens committed, draft tokens verified and accepted (every drafter together). */
+    private record PolicyCounters(Counter tokens, Counter proposed, Counter accepted) {
     }
 
     private Counter perDrafter(Map<String, Counter> counters, String name, String description, String drafter) {

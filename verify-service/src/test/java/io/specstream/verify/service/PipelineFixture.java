@@ -8,6 +8,7 @@ import io.specstream.inference.text.TextTokenizer;
 import io.specstream.schemas.avro.AcceptanceBatch;
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DeadLetter;
+import io.specstream.schemas.avro.PolicyStatus;
 import io.specstream.schemas.avro.Rollout;
 import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.schemas.avro.SequenceSnapshot;
@@ -18,6 +19,7 @@ import io.specstream.topology.admin.TopicBootstrap;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.client.PolicyPublisher;
 import io.specstream.topology.json.JsonRecordCodec;
 import io.specstream.topology.testing.TestCluster;
 import io.specstream.topology.testing.TopicReader;
@@ -208,6 +210,21 @@ public final class PipelineFixture implements AutoCloseable {
         Deserializer<SequenceSnapshot> values = Topics.SEQUENCES.valueSerde(registry()).deserializer();
         return TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.SEQUENCES),
                 new StringDeserializer(), values);
+    }
+
+    /** Publishes policy version {@code version} decoded by the model in {@code modelDir}, as a trainer would. */
+    public void publishPolicy(TopicCatalogue catalogue, long version, Path modelDir) {
+        new PolicyPublisher(settings(), catalogue, registry()).publish(version, modelDir, List.of());
+    }
+
+    /** Whether every instance in {@code instances} reported policy version {@code version} loaded. */
+    public boolean policyLoaded(TopicCatalogue catalogue, long version, List<String> instances) {
+        Map<String, PolicyStatus> newest = new HashMap<>();
+        TopicReader.readToEnd(settings().kafkaCommon(), catalogue.name(Topics.POLICY_STATUS), new StringDeserializer(),
+                Topics.POLICY_STATUS.valueSerde(registry()).deserializer())
+                .forEach(record -> newest.put(record.key(), record.value()));
+        return instances.stream().allMatch(instance -> newest.containsKey(instance)
+                && newest.get(instance).getLoaded().contains(version));
     }
 
     public void publishRaw(TopicCatalogue catalogue, String key, byte[] value) {

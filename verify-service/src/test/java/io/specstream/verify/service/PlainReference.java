@@ -11,6 +11,7 @@ import io.specstream.verify.PlainRollouts;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.VerifyEngine;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +42,13 @@ public final class PlainReference {
 
     /** As {@link #of}, on a target engine and tokenizer of its own, closed before it returns. */
     public static List<CompletedRollout> computed(List<RolloutRequest> requests) {
+        return computed(requests, PipelineFixture.models().resolve("target"));
+    }
+
+    /** As {@link #computed(List)}, with the target model in {@code modelDir} (a policy version's). */
+    public static List<CompletedRollout> computed(List<RolloutRequest> requests, Path modelDir) {
         try (TextTokenizer tokenizer = PipelineFixture.tokenizer();
-             VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4))) {
+             VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(4).withModelDir(modelDir))) {
             return of(engine, PipelineFixture.encoder(tokenizer), requests);
         }
     }

@@ -95,7 +95,7 @@ class RequestBookTest {
 
     private static Admission admission(String id, int samples, TopicPartition partition, long offset) {
         RolloutSpec spec = RolloutSpec.greedy(id, new int[] {1, 2}, samples, 8);
-        return new Admission(RolloutRequest.newBuilder().setRequestId(id).setNSamples(samples).build(), spec,
+        return new Admission(RolloutRequest.newBuilder().setRequestId(id).setNSamples(samples).build(), spec, 0,
                 partition, offset, 0);
     }
 

@@ -159,7 +159,7 @@ class TransactionWriterTest {
     private static TransactionWriter.Task snapshot(String requestId) {
         RolloutSpec spec = RolloutSpec.greedy(requestId, new int[] {1, 2}, 1, 8);
         Admission admission = new Admission(RolloutRequest.newBuilder().setRequestId(requestId).setNSamples(1)
-                .build(), spec, new TopicPartition("prompts", 0), 0, 0);
+                .build(), spec, 0, new TopicPartition("prompts", 0), 0, 0);
         return new TransactionWriter.Task.Snapshots(List.of(new StepReport.Progress(admission,
                 new SequenceKey(requestId, 0), new CommittedPrefix(new int[] {3}, new double[] {-0.1},
                         new double[] {-0.1}))));
