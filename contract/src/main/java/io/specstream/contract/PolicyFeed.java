@@ -5,6 +5,7 @@ import io.specstream.schemas.registry.SchemaRegistry;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
+import io.specstream.topology.client.TopicSnapshot;
 import io.specstream.topology.deadletter.DeadLetterPublisher;
 import io.specstream.topology.deadletter.RecordDecoder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,17 +63,8 @@ public final class PolicyFeed implements Runnable, AutoCloseable {
 
     /** Reads every version published so far, on the caller's thread, before {@link #start}. */
     public void catchUp() {
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        long giveUp = System.nanoTime() + CATCH_UP_DEADLINE.toNanos();
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-            if (System.nanoTime() > giveUp) {
-                throw new IllegalStateException("could not read " + partitions + " to their end " + ends + " in "
-                        + CATCH_UP_DEADLINE);
-            }
-            consumer.poll(POLL).forEach(this::take);
-        }
+        // leaves the consumer assigned and positioned at the end, where run() goes on
+        TopicSnapshot.readToEnd(consumer, partitions, CATCH_UP_DEADLINE).forEach(this::take);
     }
 
     /** Follows the topic on a daemon thread, "policy-feed", until {@link #close}. */

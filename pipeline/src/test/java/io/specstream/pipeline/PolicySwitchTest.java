@@ -130,13 +130,7 @@ class PolicySwitchTest {
         TopicCatalogue topics = fixture.freshTopics();
         fixture.publishPolicy(topics, 1, V1);
 
-        DeadLetter letter;
-        try (VerifyEngine base = VerifyEngine.open(PipelineFixture.verifyConfig(4, 8));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(loop(base, topics, "verify-" + UUID.randomUUID(),
-                     2, Duration.ofMillis(500)), "verify")) {
-            fixture.publish(topics, requests("future", 7, 1));
-            letter = fixture.deadLetters(topics, 1).get(0);
-        }
+        DeadLetter letter = deadLetterOf(topics, requests("future", 7, 1), Duration.ofMillis(500));
 
         assertTrue(letter.getReason().contains("policy version 7 is not published")
                 && letter.getReason().contains("versions published 0, 1"), letter.getReason());
@@ -149,16 +143,20 @@ class PolicySwitchTest {
             fixture.publishPolicy(topics, version, V1);
         }
 
-        DeadLetter letter;
-        try (VerifyEngine base = VerifyEngine.open(PipelineFixture.verifyConfig(4, 8));
-             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(loop(base, topics, "verify-" + UUID.randomUUID(),
-                     2, Duration.ofMinutes(2)), "verify")) {
-            fixture.publish(topics, requests("retired", 1, 1));
-            letter = fixture.deadLetters(topics, 1).get(0);
-        }
+        DeadLetter letter = deadLetterOf(topics, requests("retired", 1, 1), Duration.ofMinutes(2));
 
         assertTrue(letter.getReason().contains("policy version 1 is retired")
                 && letter.getReason().contains("versions 2, 3"), letter.getReason());
+    }
+
+    /** The dead letter a verifier waiting {@code wait} for a policy version makes of {@code requests}. */
+    private DeadLetter deadLetterOf(TopicCatalogue topics, List<RolloutRequest> requests, Duration wait) throws Exception {
+        try (VerifyEngine base = VerifyEngine.open(PipelineFixture.verifyConfig(4, 8));
+             BackgroundLoop verify = BackgroundLoop.startFailingOnClose(loop(base, topics, "verify-" + UUID.randomUUID(),
+                     2, wait), "verify")) {
+            fixture.publish(topics, requests);
+            return fixture.deadLetters(topics, 1).get(0);
+        }
     }
 
     private VerifyLoop loop(VerifyEngine base, TopicCatalogue topics, String instance, int live, Duration wait) {

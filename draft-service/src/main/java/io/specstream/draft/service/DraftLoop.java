@@ -179,8 +179,9 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             LoadMeter load = new LoadMeter(HEARTBEAT_MS, System.nanoTime());
             boolean drafting = false;
             while (running) {
-                modelSwitch.filter(DraftModelSwitch::apply)
-                        .ifPresent(models -> metrics.draftModelsOf(models.appliedVersion()));
+                if (modelSwitch.isPresent() && modelSwitch.get().apply()) {
+                    metrics.draftModelsOf(modelSwitch.get().appliedVersion());
+                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(drafting ? Duration.ZERO : IDLE_POLL)) {
                     if (record.topic().equals(prompts)) {
                         input.prompt(record).ifPresent(prompted -> prompted.keys().forEach(key ->

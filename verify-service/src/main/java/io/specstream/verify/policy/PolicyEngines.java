@@ -189,6 +189,9 @@ public final class PolicyEngines implements AutoCloseable {
     }
 
     private boolean retireIdle() {
+        if (slots.size() <= config.livePolicies()) {
+            return false; // every version is kept: the common case, checked every loop iteration
+        }
         List<Long> kept = kept();
         boolean changed = false;
         for (PolicySlot slot : slots.values()) {
@@ -285,15 +288,10 @@ public final class PolicyEngines implements AutoCloseable {
         slot.engine.submit(spec, resumed);
     }
 
-    /** The loaded engines, oldest version first. */
-    private List<VerifyEngine> engines() {
-        return loaded;
-    }
-
     /** Admits what fits in every version's batch, oldest version first (its tail is what a trainer waits for). */
     public List<SequenceKey> admit() {
         List<SequenceKey> joined = new ArrayList<>();
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             joined.addAll(engine.admit());
         }
         return joined;
@@ -303,7 +301,7 @@ public final class PolicyEngines implements AutoCloseable {
     public List<StepOutcome> stepChoosing(Function<SequenceKey, DraftCandidates> drafts) {
         List<StepOutcome> outcomes = new ArrayList<>();
         int width = 1;
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             if (engine.hasWork()) {
                 outcomes.addAll(engine.stepChoosing(drafts));
                 width = Math.max(width, engine.lastStepWidth());
@@ -315,13 +313,13 @@ public final class PolicyEngines implements AutoCloseable {
 
     public List<SequenceKey> activeKeys() {
         List<SequenceKey> keys = new ArrayList<>();
-        engines().forEach(engine -> keys.addAll(engine.activeKeys()));
+        loaded.forEach(engine -> keys.addAll(engine.activeKeys()));
         return keys;
     }
 
     public int activeCount() {
         int count = 0;
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             count += engine.activeCount();
         }
         return count;
@@ -351,7 +349,7 @@ public final class PolicyEngines implements AutoCloseable {
     }
 
     public Optional<CommittedPrefix> progress(SequenceKey key) {
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             Optional<CommittedPrefix> prefix = engine.progress(key);
             if (prefix.isPresent()) {
                 return prefix;
@@ -362,14 +360,14 @@ public final class PolicyEngines implements AutoCloseable {
 
     public List<CompletedRollout> takeFinished() {
         List<CompletedRollout> finished = new ArrayList<>();
-        engines().forEach(engine -> finished.addAll(engine.takeFinished()));
+        loaded.forEach(engine -> finished.addAll(engine.takeFinished()));
         return finished;
     }
 
     /** Forgets a request in whichever version runs it (a rebalance moved it away). */
     public boolean cancel(String requestId) {
         boolean dropped = false;
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             dropped |= engine.cancel(requestId);
         }
         return dropped;
@@ -378,7 +376,7 @@ public final class PolicyEngines implements AutoCloseable {
     /** Prefill and forward time of every version, retired ones included. */
     public EngineTime time() {
         EngineTime total = closedTime;
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             total = total.plus(engine.time());
         }
         return total;
@@ -391,13 +389,13 @@ public final class PolicyEngines implements AutoCloseable {
      */
     public void prepareStepWidths() {
         prepareWidths = true;
-        engines().forEach(VerifyEngine::prepareStepWidths);
+        loaded.forEach(VerifyEngine::prepareStepWidths);
     }
 
     /** As {@link VerifyEngine#plannedDraftTokens}, the most any version with sequences wants. */
     public int plannedDraftTokens(String drafter, int cap, double nanosPerSequenceStep) {
         int tokens = 0;
-        for (VerifyEngine engine : engines()) {
+        for (VerifyEngine engine : loaded) {
             if (engine.activeCount() > 0) {
                 tokens = Math.max(tokens, engine.plannedDraftTokens(drafter, cap, nanosPerSequenceStep));
             }
@@ -406,7 +404,7 @@ public final class PolicyEngines implements AutoCloseable {
     }
 
     public void draftsOffered(String drafter, int asked, int usable) {
-        engines().forEach(engine -> engine.draftsOffered(drafter, asked, usable));
+        loaded.forEach(engine -> engine.draftsOffered(drafter, asked, usable));
     }
 
     private PolicyStatusView view() {

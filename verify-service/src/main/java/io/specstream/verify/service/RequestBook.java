@@ -57,6 +57,12 @@ final class RequestBook {
         offsets.received(partition, offset, 0);
     }
 
+    /** The policy version decoding {@code requestId}; 0 for one not in flight here. Per outcome, every step. */
+    long policyVersion(String requestId) {
+        InFlightRequest request = requests.get(requestId);
+        return request == null ? 0 : request.admission().policyVersion();
+    }
+
     Optional<Admission> admission(String requestId) {
         return Optional.ofNullable(requests.get(requestId)).map(InFlightRequest::admission);
     }

@@ -282,7 +282,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         long nanos = System.nanoTime() - started;
         long endedMs = wallClock.millis();
         metrics.stepped(outcomes, nanos, engines.activeCount(), engines.lastStepWidth(),
-                requestId -> book.admission(requestId).map(Admission::policyVersion).orElse(0L));
+                book::policyVersion);
         book.stepped(outcomes, new FirstToken(startedMs, endedMs));
         observer.stepped(outcomes, engines.lastStepWidth(), nanos, endedMs);
         output.step(report(outcomes, joined, nanos, endedMs));
