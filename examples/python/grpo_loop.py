@@ -36,12 +36,18 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "modelkit"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import torch  # noqa: E402
+try:
+    import torch  # noqa: E402
 
-import corpus  # noqa: E402
-import export  # noqa: E402
-import onnx_weights  # noqa: E402
-from trainer_client import TrainerClient  # noqa: E402
+    import corpus  # noqa: E402
+    import export  # noqa: E402
+    import onnx_weights  # noqa: E402
+    from trainer_client import TrainerClient  # noqa: E402
+except ModuleNotFoundError as missing:
+    # a pyenv or venv python3 first on PATH hides Debian's packages, which live with /usr/bin/python3
+    sys.exit(f"grpo_loop.py needs the Python module '{missing.name}', which {sys.executable} does not have. Install "
+             "Debian's python3-torch python3-onnx python3-confluent-kafka python3-avro python3-requests and run "
+             f"/usr/bin/python3 {sys.argv[0]} ... (or use an interpreter that has them)")
 
 JAR = ROOT / "deploy" / "target" / "specstream.jar"
 EPS = 1e-4

@@ -22,10 +22,16 @@ import sys
 import time
 import uuid
 
-from confluent_kafka import Consumer, KafkaError, OFFSET_END, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
-from confluent_kafka.avro import CachedSchemaRegistryClient, loads as parse_schema
-from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
+try:
+    from confluent_kafka import Consumer, KafkaError, OFFSET_END, Producer, TopicPartition
+    from confluent_kafka.admin import AdminClient, NewTopic
+    from confluent_kafka.avro import CachedSchemaRegistryClient, loads as parse_schema
+    from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
+except ModuleNotFoundError as missing:
+    # a pyenv or venv python3 first on PATH hides Debian's packages, which live with /usr/bin/python3
+    sys.exit(f"trainer_client.py needs the Python module '{missing.name}', which {sys.executable} does not have. "
+             "Install Debian's python3-confluent-kafka python3-avro python3-requests and run "
+             f"/usr/bin/python3 {sys.argv[0]} ... (or use an interpreter that has them)")
 
 # The schemas' source of truth, used when the registry does not hold a subject yet (e.g. 'policies' on a
 # cluster whose topics were created before that topic existed).
