@@ -4,22 +4,22 @@ import io.specstream.contract.SequenceKey;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The hints a verify step may use, read without waiting (DESIGN invariant 2): draft batches from draft-service and
+ * The hints a verify step may use, taken without waiting (DESIGN invariant 2): draft batches from draft-service and
  * the selector's assignments, from the partitions numbered like the prompts partitions this instance owns (same
- * request-id sharding). Chunks for sequences that are not running here wait in {@link EarlyTails} for their
- * admission. Reads nothing when the deployment has neither draft-service nor selector ({@link VerifierDrafting}).
+ * request-id sharding), read and decoded by a {@link HintReader} off the step thread. Chunks for sequences that are
+ * not running here wait in {@link EarlyTails} for their admission. Reads nothing when the deployment has neither
+ * draft-service nor selector ({@link VerifierDrafting}): then there is no reader.
  */
 final class HintIntake {
 
@@ -29,20 +29,20 @@ final class HintIntake {
      */
     static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofSeconds(5);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Optional<HintReader> reader;
     private final VerifierDrafting drafting;
-    private final InputRecords input;
     private final DraftSources sources;
     private final RequestBook book;
+    private final InputRecords input;
     private final String draftsTopic;
     private final String assignmentsTopic;
     private final EarlyTails early = new EarlyTails();
     /** Drafts partitions followed but paused until the first prompt read from their prompts partition places them. */
     private final Set<TopicPartition> unplaced = new HashSet<>();
 
-    HintIntake(KafkaConsumer<byte[], byte[]> consumer, VerifierDrafting drafting, InputRecords input,
-               DraftSources sources, RequestBook book, TopicCatalogue catalogue) {
-        this.consumer = consumer;
+    HintIntake(Optional<HintReader> reader, VerifierDrafting drafting, InputRecords input, DraftSources sources,
+               RequestBook book, TopicCatalogue catalogue) {
+        this.reader = reader;
         this.drafting = drafting;
         this.input = input;
         this.sources = sources;
@@ -51,26 +51,26 @@ final class HintIntake {
         this.assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
     }
 
-    /** Takes in whatever hints arrived since the last call. */
+    /** Takes in whatever hints the reader decoded since the last call. */
     void poll() {
-        if (consumer.assignment().isEmpty()) {
+        if (reader.isEmpty()) {
             return;
         }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
-            if (record.topic().equals(draftsTopic)) {
-                for (InputRecords.OfferedTail offered : input.drafts(record)) {
-                    if (book.running(offered.key())) {
-                        sources.offered(offered.key(), offered.tail(), offered.costMicros());
-                    } else {
-                        early.keep(offered);
-                    }
-                }
-            } else if (record.value() == null) {
-                sources.assigned(input.requestIdOf(record), null);
-            } else {
-                input.assignment(record).flatMap(a -> sources.assigned(a.getRequestId(), a))
-                        .ifPresent(reason -> input.deadLetters().publish(record, reason, null));
+        for (HintReader.Hint hint : reader.get().take()) {
+            if (hint instanceof HintReader.Hint.Tails tails) {
+                tails.offered().forEach(this::offer);
+            } else if (hint instanceof HintReader.Hint.Assigned assigned) {
+                sources.assigned(assigned.requestId(), assigned.assignment().orElse(null))
+                        .ifPresent(reason -> input.deadLetters().publish(assigned.record(), reason, null));
             }
+        }
+    }
+
+    private void offer(InputRecords.OfferedTail offered) {
+        if (book.running(offered.key())) {
+            sources.offered(offered.key(), offered.tail(), offered.costMicros());
+        } else {
+            early.keep(offered);
         }
     }
 
@@ -82,27 +82,29 @@ final class HintIntake {
     }
 
     /**
-     * Follows (or stops following) the hint partitions numbered like {@code prompts}. Assignments are compacted state,
-     * so a request taken over keeps the selector's choice: they start at the beginning. Drafts wait, paused, for
-     * {@link #promptRead}.
+     * Follows (or stops following) the hint partitions numbered like {@code prompts}: assignments from their
+     * beginning, drafts paused until {@link #promptRead} places them.
      */
     void follow(Collection<TopicPartition> prompts, boolean add) {
-        Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
-        Set<TopicPartition> freshDrafts = new HashSet<>();
-        Set<TopicPartition> freshAssignments = new HashSet<>();
+        if (reader.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> drafts = new ArrayList<>();
+        List<TopicPartition> assignments = new ArrayList<>();
         for (TopicPartition partition : prompts) {
             if (drafting.readsDraftsTopic()) {
-                followOne(assigned, freshDrafts, new TopicPartition(draftsTopic, partition.partition()), add);
+                drafts.add(new TopicPartition(draftsTopic, partition.partition()));
             }
             if (drafting.followsAssignments()) {
-                followOne(assigned, freshAssignments, new TopicPartition(assignmentsTopic, partition.partition()), add);
+                assignments.add(new TopicPartition(assignmentsTopic, partition.partition()));
             }
         }
-        consumer.assign(assigned);
-        consumer.pause(freshDrafts);
-        unplaced.addAll(freshDrafts);
-        unplaced.retainAll(assigned);
-        consumer.seekToBeginning(freshAssignments);
+        if (add) {
+            unplaced.addAll(drafts);
+        } else {
+            drafts.forEach(unplaced::remove);
+        }
+        reader.get().follow(drafts, assignments, add);
     }
 
     /**
@@ -118,25 +120,8 @@ final class HintIntake {
      */
     void promptRead(ConsumerRecord<byte[], byte[]> prompt) {
         TopicPartition drafts = new TopicPartition(draftsTopic, prompt.partition());
-        if (!unplaced.remove(drafts)) {
-            return;
-        }
-        long from = Math.max(0, prompt.timestamp() - CLOCK_SKEW_ALLOWANCE.toMillis());
-        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(drafts, from)).get(drafts);
-        if (start == null) {
-            consumer.seekToEnd(List.of(drafts));
-        } else {
-            consumer.seek(drafts, start.offset());
-        }
-        consumer.resume(List.of(drafts));
-    }
-
-    private static void followOne(Set<TopicPartition> assigned, Set<TopicPartition> fresh, TopicPartition partition,
-                                  boolean add) {
-        if (add && assigned.add(partition)) {
-            fresh.add(partition);
-        } else if (!add) {
-            assigned.remove(partition);
+        if (reader.isPresent() && unplaced.remove(drafts)) {
+            reader.get().place(drafts, Math.max(0, prompt.timestamp() - CLOCK_SKEW_ALLOWANCE.toMillis()));
         }
     }
 }

@@ -71,6 +71,11 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
         return !inVerifier.isEmpty() || readsDraftsTopic;
     }
 
+    /** Whether the verifier reads hint topics (draft batches or the selector's assignments). */
+    boolean readsHints() {
+        return readsDraftsTopic || followsAssignments;
+    }
+
     /** Every drafter of the deployment (here and in draft-service), or empty while draft-service's are not known. */
     Optional<Set<String>> knownDrafters() {
         return draftServiceDrafters.map(remote -> {

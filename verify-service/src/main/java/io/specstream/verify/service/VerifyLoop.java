@@ -35,6 +35,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -177,6 +178,9 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
                              Path.of(version.getModelDir()))), policyStatus::publishIfChanged);
              KafkaConsumer<byte[], byte[]> hintConsumer = new KafkaConsumer<>(settings.consumer(
                      ConsumerGroups.verifyHints(groupId), false));
+             // started here, before the step thread pins itself, so that its thread keeps off the step thread's core
+             HintReader hintReader = drafting.readsHints() ? new HintReader(hintConsumer,
+                     new InputRecords(registry, output.deadLetters()), catalogue) : null;
              KafkaConsumer<byte[], byte[]> restoreConsumer = new KafkaConsumer<>(restoreConfig);
              KafkaConsumer<byte[], byte[]> prompts = new KafkaConsumer<>(promptsConfig);
              KafkaClientMeters clientMeters = new KafkaClientMeters(meterRegistry).consumer(prompts).consumer(hintConsumer)) {
@@ -191,7 +195,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             InputRecords input = new InputRecords(registry, output.deadLetters());
             PromptAdmission admission = new PromptAdmission(engines, policyConfig.policyWait(), specs, book, input,
                     output, metrics, restoreConsumer, catalogue.name(Topics.SEQUENCES));
-            HintIntake hints = new HintIntake(hintConsumer, drafting, input, sources, book, catalogue);
+            HintIntake hints = new HintIntake(Optional.ofNullable(hintReader), drafting, input, sources, book, catalogue);
             ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release);
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), ownership);
             onStepThread.run();
