@@ -49,7 +49,7 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
             throw new IllegalArgumentException("--policy-switch needs --epochs 2 or more (the switch comes before the "
                     + "second); got --epochs " + epochs);
         }
-        if (draftDirs.isEmpty() && modes.stream().anyMatch(mode -> mode != RunMode.PLAIN)) {
+        if (draftDirs.isEmpty() && modes.stream().anyMatch(RunMode::drafts)) {
             throw new IllegalArgumentException("--draft-dirs is empty; allowed values: one or more draft model directories");
         }
     }
@@ -66,12 +66,12 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
     }
 
     /**
-     * The drafters a cell of {@code mode} runs, by name: none for plain, the first draft model for coupled and
+     * The drafters a cell of {@code mode} runs, by name: none for either plain, the first draft model for coupled and
      * decoupled, every draft model and the model-free families for fastest.
      */
     public List<String> drafters(RunMode mode) {
         return switch (mode) {
-            case PLAIN -> List.of();
+            case PLAIN, PLAIN_EVERY_CORE -> List.of();
             case COUPLED, DECOUPLED -> List.of(String.valueOf(singleDraftDir().getFileName()));
             case FASTEST -> {
                 List<String> names = new ArrayList<>();

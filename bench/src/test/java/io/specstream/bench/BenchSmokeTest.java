@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSmokeTest {
 
     private static final Path REPO = Path.of(System.getProperty("specstream.repo.dir", ".."));
-    private static final String[] MODES = {"plain", "coupled", "decoupled", "fastest"};
+    private static final String[] MODES = {"plain", "plain_every_core", "coupled", "decoupled", "fastest"};
     private static final Pattern IMAGE = Pattern.compile("!\\[[^]]+]\\(([^)]+)\\)");
 
     @TempDir
@@ -67,7 +67,7 @@ class BenchSmokeTest {
                     String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
                     List<String> rows = section("## Summary").stream().filter(line -> line.startsWith(prefix)).toList();
                     assertEquals(1, rows.size(), prefix + " in\n" + String.join("\n", report));
-                    assertEquals(14, rows.get(0).split("\\|", -1).length, "12 columns between 13 bars: " + rows.get(0));
+                    assertEquals(15, rows.get(0).split("\\|", -1).length, "13 columns between 14 bars: " + rows.get(0));
                     assertTrue(rows.get(0).matches(".*\\| [0-9,]+ \\| [0-9.]+ \\| .*×.*"), rows.get(0));
                 }
             }

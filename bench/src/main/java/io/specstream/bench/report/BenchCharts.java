@@ -135,7 +135,7 @@ public final class BenchCharts {
         List<Map<Integer, Double>> shares = new ArrayList<>();
         for (int concurrency : results.plan().concurrencies()) {
             results.modesAt(sampling, concurrency).forEach((mode, cell) -> {
-                if (mode != RunMode.PLAIN) {
+                if (mode.drafts()) {
                     labels.add(mode.flagValue() + " " + concurrency);
                     shares.add(cell.steps().widthShares());
                 }

@@ -77,18 +77,23 @@ public final class MarkdownReport {
                 + "\"drafted\" is the share of sequence-steps that verified a draft; verifier idle is the share of the "
                 + "makespan spent outside forward steps; ratios are against plain and coupled of the same sampling "
                 + "and concurrency, from this run (with repeats: the median of each repeat's ratio, ± half their range "
-                + "over it); \"≠ plain\" counts sequences whose tokens differ from plain's.");
+                + "over it); \"× plain, every core\" is against plain_every_core, plain decoding with a verify "
+                + "instance on each of the two cores the speculative modes use (data-parallel, each taking up to the "
+                + "concurrency's sequences, as a user would run two devices without speculation); \"≠ plain\" counts "
+                + "sequences whose tokens differ from plain's.");
         lines.add("");
         lines.add("| sampling | concurrency | mode | tokens/s | makespan s | p50 s | p99 s | drafted | verifier idle "
-                + "| × plain | × coupled | ≠ plain |");
-        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + "| × plain | × plain, every core | × coupled | ≠ plain |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (CellKey key : results.plan().cells()) {
             results.cell(key).ifPresent(cell -> lines.add(String.format(Locale.ROOT,
-                    "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.0f %% | %.0f %% | %s | %s | %d |",
+                    "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.0f %% | %.0f %% | %s | %s | %s | %d |",
                     key.sampling().label(), key.concurrency(), key.mode().flagValue(), cell.tokensPerSecond(),
                     cell.makespanSeconds(), cell.completionQuantile(0.5), cell.completionQuantile(0.99),
                     100 * cell.steps().draftedShare(), 100 * cell.verifierIdleShare(),
                     ratio(results.speedup(key, RunMode.PLAIN)) + spread(results.speedupSpread(key, RunMode.PLAIN)),
+                    ratio(results.speedup(key, RunMode.PLAIN_EVERY_CORE))
+                            + spread(results.speedupSpread(key, RunMode.PLAIN_EVERY_CORE)),
                     ratio(results.speedup(key, RunMode.COUPLED)),
                     results.differingFromPlain(key))));
         }
@@ -131,7 +136,7 @@ public final class MarkdownReport {
         lines.add("| sampling | concurrency | mode | version | tokens | proposed | accepted | rate |");
         lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         for (CellKey key : results.plan().cells()) {
-            if (key.mode() == RunMode.PLAIN) {
+            if (!key.mode().drafts()) {
                 continue;
             }
             results.cell(key).ifPresent(cell -> cell.byPolicy().byVersion().forEach((version, f) ->
@@ -155,7 +160,7 @@ public final class MarkdownReport {
         lines.add("| sampling | concurrency | mode | α | best k | limit | × plain | efficiency | step widths |");
         lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (CellKey key : results.plan().cells()) {
-            if (key.mode() == RunMode.PLAIN) {
+            if (!key.mode().drafts()) {
                 continue;
             }
             results.cell(key).ifPresent(cell -> {

@@ -74,8 +74,9 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
     // what remains is the drafters' own bookkeeping on the verify thread and the draft loop beside it
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "plain",
             description = "plain (no drafts), coupled (lock-step drafter inside the verifier), decoupled "
-                    + "(one draft model as a service over topics) or fastest (every drafter, the selector picking "
-                    + "per request) (default: ${DEFAULT-VALUE}).")
+                    + "(one draft model as a service over topics), fastest (every drafter, the selector picking "
+                    + "per request) or plain_every_core (no drafts, one verify instance on each of the two cores the "
+                    + "speculative modes use) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--model-free", paramLabel = "NAMES", defaultValue = "ngram,suffix",
@@ -114,7 +115,7 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
         }
         requireReadable("--prompts", prompts, false);
         requireReadable("--model-dir", modelDir, true);
-        if (runMode != RunMode.PLAIN) {
+        if (runMode.drafts()) {
             for (Path dir : runMode == RunMode.FASTEST ? draftModelDirs : draftModelDirs.subList(0, 1)) {
                 requireReadable("--draft-model-dir", dir, true);
             }

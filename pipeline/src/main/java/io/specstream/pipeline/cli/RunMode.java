@@ -4,10 +4,17 @@ import io.specstream.topology.cli.EnumFlag;
 
 /**
  * How {@code specstream run} drafts: not at all, in lock step inside the verifier, as a separate service over topics
- * (one draft model), or Fastest-of-N (every drafter family, the selector choosing per request).
+ * (one draft model), or Fastest-of-N (every drafter family, the selector choosing per request). And plain decoding on
+ * every device the speculative modes use: one plain verify instance on the verify core and one on the draft core,
+ * as a user would run two devices without speculation — the baseline that charges speculation for its second device.
  */
 public enum RunMode {
-    PLAIN, COUPLED, DECOUPLED, FASTEST;
+    PLAIN, COUPLED, DECOUPLED, FASTEST, PLAIN_EVERY_CORE;
+
+    /** Whether any drafter runs (every mode but the two plain ones). */
+    public boolean drafts() {
+        return this != PLAIN && this != PLAIN_EVERY_CORE;
+    }
 
     /** {@code "decoupled"} → DECOUPLED; anything else is refused with the allowed values. */
     public static RunMode parse(String value) {

@@ -26,11 +26,14 @@ import io.specstream.verify.service.StepObserver;
 import io.specstream.verify.service.VerifyLoop;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -76,9 +79,13 @@ public final class RunPipeline implements AutoCloseable {
         }
     }
 
+    /** How long {@link RunMode#PLAIN_EVERY_CORE}'s instances may take to share the prompts partitions out. */
+    private static final Duration OWNERSHIP_PATIENCE = Duration.ofSeconds(60);
+
     private final OpenedResources opened = new OpenedResources();
     private final List<BackgroundLoop> loops = new ArrayList<>();
     private final List<String> pinning = new CopyOnWriteArrayList<>();
+    private final List<VerifyLoop> verifiers = new ArrayList<>();
 
     private RunPipeline() {
     }
@@ -105,6 +112,10 @@ public final class RunPipeline implements AutoCloseable {
 
     private void launch(RunMode mode, Models models, ModelFree modelFree, Shape shape, MeterRegistry metrics,
                         StepObserver steps, ClientSettings settings, TopicCatalogue catalogue) {
+        if (mode == RunMode.PLAIN_EVERY_CORE) {
+            launchPlainOnEveryCore(models, shape, metrics, steps, settings, catalogue);
+            return;
+        }
         InferenceOptions inference = models.inference();
         ModelDirectory target = ModelDirectory.open(models.targetDir());
         int k = models.k();
@@ -114,7 +125,7 @@ public final class RunPipeline implements AutoCloseable {
         VerifierDrafting drafting = VerifierDrafting.plain();
         List<TailSource> draftService = new ArrayList<>();
         switch (mode) {
-            case PLAIN -> {
+            case PLAIN, PLAIN_EVERY_CORE -> {
             }
             case COUPLED -> drafting = VerifierDrafting.coupled(draftModel(models.draftDirs().get(0), k, inference), k);
             case DECOUPLED -> {
@@ -149,6 +160,46 @@ public final class RunPipeline implements AutoCloseable {
                 "verify-service-run", drafting, metrics).observeSteps(steps)
                 .onStepThread(pin("verify-loop", shape.verifyCore()));
         loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+    }
+
+    /**
+     * Two plain verify instances in one group, data-parallel — each with an engine, a batch of {@code maxBatch} and a
+     * transactional id of its own — one pinned to the verify core, one to the draft core: plain decoding on every device
+     * the speculative modes use. They share the prompts partitions as any two instances do.
+     */
+    private void launchPlainOnEveryCore(Models models, Shape shape, MeterRegistry metrics, StepObserver steps,
+                                        ClientSettings settings, TopicCatalogue catalogue) {
+        ModelDirectory target = ModelDirectory.open(models.targetDir());
+        List<OptionalInt> cores = List.of(shape.verifyCore(), shape.draftCore());
+        for (int instance = 0; instance < cores.size(); instance++) {
+            VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(),
+                    Math.max(512, shape.maxBatch()), models.k(), models.targetDir(), models.inference())));
+            String name = "verify-loop-" + instance;
+            VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
+                    "verify-service-run-" + instance, VerifierDrafting.plain(), metrics).observeSteps(steps)
+                    .onStepThread(pin(name, cores.get(instance)));
+            loops.add(keep(BackgroundLoop.start(verify, name)));
+            verifiers.add(verify);
+        }
+        awaitEveryVerifierOwningPartitions();
+    }
+
+    /**
+     * Returns once every verify instance owns prompts partitions: prompts published before the second instance joined
+     * would be admitted by the first, then handed over at the rebalance and decoded again.
+     */
+    private void awaitEveryVerifierOwningPartitions() {
+        long deadline = System.nanoTime() + OWNERSHIP_PATIENCE.toNanos();
+        while (verifiers.stream().anyMatch(verifier -> verifier.ownedPartitions().isEmpty())) {
+            failure().ifPresent(e -> {
+                throw e;
+            });
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the verify instances did not all own prompts partitions within "
+                        + OWNERSHIP_PATIENCE.toSeconds() + " s; the prompts topic needs a partition per instance");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     /**

@@ -53,6 +53,17 @@ class RunCommandTest {
     }
 
     @Test
+    void plainOnEveryCoreSharesThePromptsBetweenTwoInstancesAndGivesPlainRollouts() throws IOException {
+        Path prompts = smallPromptsFile();
+
+        List<Rollout> plain = run("plain", prompts);
+        List<Rollout> everyCore = run("plain_every_core", prompts);
+
+        assertEquals(10, everyCore.size(), "plain_every_core: one line per sample");
+        assertSameRollouts(plain, everyCore, "plain_every_core");
+    }
+
+    @Test
     void coupledModeDraftsInsideTheVerifierAndPlainModeDoesNot() throws IOException {
         Path prompts = smallPromptsFile();
 
@@ -86,7 +97,7 @@ class RunCommandTest {
         int exit = commandLine.execute("run", "--mode", "fast", "--out", dir.resolve("never.jsonl").toString());
 
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest"),
+        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest, plain_every_core"),
                 err.toString());
         assertTrue(Files.notExists(dir.resolve("never.jsonl")));
     }
