@@ -43,7 +43,8 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
                     + "32 tokens, concurrency 1,8; under 2 minutes) (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--modes", paramLabel = "MODES", split = ",", defaultValue = "plain,plain_every_core,coupled,decoupled,fastest",
+    @Option(names = "--modes", paramLabel = "MODES", split = ",",
+            defaultValue = "plain,plain_every_core,coupled,decoupled,fastest",
             description = "Modes to compare; plain is required (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 

@@ -126,6 +126,7 @@ public final class RunPipeline implements AutoCloseable {
         List<TailSource> draftService = new ArrayList<>();
         switch (mode) {
             case PLAIN, PLAIN_EVERY_CORE -> {
+                // PLAIN_EVERY_CORE was launched above
             }
             case COUPLED -> drafting = VerifierDrafting.coupled(draftModel(models.draftDirs().get(0), k, inference), k);
             case DECOUPLED -> {
