@@ -18,11 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -58,14 +54,8 @@ final class HintReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final InputRecords input;
-    private final String draftsTopic;
-    private final String assignmentsTopic;
-    private final BlockingQueue<Consumer<KafkaConsumer<byte[], byte[]>>> commands = new LinkedBlockingQueue<>();
     private final Queue<Hint> decoded = new ConcurrentLinkedQueue<>();
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    private final Thread thread;
-    private volatile boolean open = true;
+    private final OutputThread<Consumer<KafkaConsumer<byte[], byte[]>>> thread;
 
     /**
      * Starts the thread, which owns {@code consumer} from now on (and closes it); {@code input} decodes on it alone.
@@ -73,19 +63,15 @@ final class HintReader implements AutoCloseable {
      */
     HintReader(KafkaConsumer<byte[], byte[]> consumer, InputRecords input, TopicCatalogue catalogue) {
         this.consumer = consumer;
-        this.input = input;
-        this.draftsTopic = catalogue.name(Topics.DRAFTS);
-        this.assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
-        this.thread = new Thread(this::run, "verify-hint-intake");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        Intake intake = new Intake(consumer, input, catalogue, decoded);
+        this.thread = OutputThread.start("verify-hint-intake", () -> intake);
     }
 
     /** Every hint decoded since the last call, in the order read; rethrows what stopped the thread, if anything. */
     List<Hint> take() {
-        RuntimeException e = failure.get();
-        if (e != null) {
-            throw e;
+        thread.rethrowFailure();
+        if (decoded.isEmpty()) {
+            return List.of(); // most steps: nothing new
         }
         List<Hint> hints = new ArrayList<>();
         for (Hint hint = decoded.poll(); hint != null; hint = decoded.poll()) {
@@ -141,78 +127,86 @@ final class HintReader implements AutoCloseable {
     }
 
     private void command(Consumer<KafkaConsumer<byte[], byte[]>> command) {
-        commands.add(command);
+        thread.add(command);
         consumer.wakeup(); // the one call KafkaConsumer allows from another thread: ends a poll in progress
     }
 
-    /** Stops the thread and closes the consumer. */
+    /** Stops the thread (within one poll) and closes the consumer. */
     @Override
     public void close() {
-        open = false;
-        consumer.wakeup();
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 
-    private void run() {
-        try {
-            while (open) {
-                for (Consumer<KafkaConsumer<byte[], byte[]>> command = commands.poll(); command != null;
-                     command = commands.poll()) {
-                    apply(command);
-                }
-                if (consumer.assignment().isEmpty()) {
-                    Consumer<KafkaConsumer<byte[], byte[]>> command = commands.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    if (command != null) {
-                        apply(command);
-                    }
-                    continue;
-                }
-                try {
-                    consumer.poll(POLL).forEach(this::decode);
-                } catch (WakeupException e) {
-                    // a command came, or close: the loop's head takes either
-                }
+    /**
+     * The thread's rounds: the commands queued since the last round, in order, then one poll of whatever the consumer
+     * follows (none while it follows nothing: then the round waits for a command instead).
+     */
+    private static final class Intake implements OutputThread.Work<Consumer<KafkaConsumer<byte[], byte[]>>> {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final InputRecords input;
+        private final String draftsTopic;
+        private final String assignmentsTopic;
+        private final Queue<Hint> decoded;
+
+        Intake(KafkaConsumer<byte[], byte[]> consumer, InputRecords input, TopicCatalogue catalogue,
+               Queue<Hint> decoded) {
+            this.consumer = consumer;
+            this.input = input;
+            this.draftsTopic = catalogue.name(Topics.DRAFTS);
+            this.assignmentsTopic = catalogue.name(Topics.ASSIGNMENTS);
+            this.decoded = decoded;
+        }
+
+        @Override
+        public void round(List<Consumer<KafkaConsumer<byte[], byte[]>>> commands) {
+            commands.forEach(this::apply);
+            if (consumer.assignment().isEmpty()) {
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (open) {
-                failure.compareAndSet(null, e);
+            try {
+                consumer.poll(POLL).forEach(this::decode);
+            } catch (WakeupException e) {
+                // a command came: the next round takes it
             }
-        } finally {
+        }
+
+        @Override
+        public long idleMs() {
+            return consumer.assignment().isEmpty() ? POLL.toMillis() : 0;
+        }
+
+        @Override
+        public void close() {
             consumer.close();
         }
-    }
 
-    /** Runs a command; one that a wakeup cut short (a newer command, say) runs again, unless the reader closes. */
-    private void apply(Consumer<KafkaConsumer<byte[], byte[]>> command) {
-        while (open) {
-            try {
-                command.accept(consumer);
-                return;
-            } catch (WakeupException e) {
-                // offsetsForTimes was waiting for the broker: ask again
+        /** Runs a command; one that a wakeup cut short (offsetsForTimes waiting for the broker) runs again. */
+        private void apply(Consumer<KafkaConsumer<byte[], byte[]>> command) {
+            while (true) {
+                try {
+                    command.accept(consumer);
+                    return;
+                } catch (WakeupException e) {
+                    // a newer command's wakeup: ask again
+                }
             }
         }
-    }
 
-    private void decode(ConsumerRecord<byte[], byte[]> record) {
-        if (record.topic().equals(draftsTopic)) {
-            List<InputRecords.OfferedTail> offered = input.drafts(record);
-            if (!offered.isEmpty()) {
-                decoded.add(new Hint.Tails(offered));
-            }
-        } else if (record.topic().equals(assignmentsTopic)) {
-            String requestId = input.requestIdOf(record);
-            if (record.value() == null) {
-                decoded.add(new Hint.Assigned(record, requestId, Optional.empty()));
-            } else {
-                input.assignment(record).ifPresent(assignment ->
-                        decoded.add(new Hint.Assigned(record, requestId, Optional.of(assignment))));
+        private void decode(ConsumerRecord<byte[], byte[]> record) {
+            if (record.topic().equals(draftsTopic)) {
+                List<InputRecords.OfferedTail> offered = input.drafts(record);
+                if (!offered.isEmpty()) {
+                    decoded.add(new Hint.Tails(offered));
+                }
+            } else if (record.topic().equals(assignmentsTopic)) {
+                String requestId = input.requestIdOf(record);
+                if (record.value() == null) {
+                    decoded.add(new Hint.Assigned(record, requestId, Optional.empty()));
+                } else {
+                    input.assignment(record).ifPresent(assignment ->
+                            decoded.add(new Hint.Assigned(record, requestId, Optional.of(assignment))));
+                }
             }
         }
     }

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * One thread of the verifier's I/O side: it opens its {@link Work} (and so its producer) on itself — the producer's
- * own network thread then inherits this thread's CPU affinity, not the step thread's — and works through what the
- * step thread queued, in order, a round at a time: everything queued since the last round. A failure stops the
- * thread; the step thread rethrows it at its next iteration.
+ * One thread of the verifier's I/O side (the output threads, and the hint intake's {@link HintReader}): it opens its
+ * {@link Work} (and so its producer) on itself — the producer's own network thread then inherits this thread's CPU
+ * affinity, not the step thread's — and works through what the step thread queued, in order, a round at a time:
+ * everything queued since the last round. A failure stops the thread; the step thread rethrows it at its next
+ * iteration.
  *
  * @param <T> what the step thread hands over
  */

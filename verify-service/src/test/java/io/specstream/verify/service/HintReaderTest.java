@@ -35,14 +35,18 @@ class HintReaderTest {
     private static final long AN_HOUR_AGO = System.currentTimeMillis() - 3_600_000;
 
     private static PipelineFixture fixture;
+    /** For the readers' dead letters (none expected). */
+    private static KafkaProducer<byte[], byte[]> deadLetterProducer;
 
     @BeforeAll
     static void start() {
         fixture = new PipelineFixture();
+        deadLetterProducer = new KafkaProducer<>(fixture.settings().producer());
     }
 
     @AfterAll
     static void stop() {
+        deadLetterProducer.close();
         fixture.close();
     }
 
@@ -91,8 +95,7 @@ class HintReaderTest {
     private static HintReader reader(TopicCatalogue topics) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(fixture.settings().consumer(
                 ConsumerGroups.verifyHints("hint-reader-" + UUID.randomUUID()), false));
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer());
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer,
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer,
                 Topics.DEAD_LETTERS.valueSerde(fixture.registry()).serializer(), topics, Clock.systemUTC());
         return new HintReader(consumer, new InputRecords(fixture.registry(), deadLetters), topics);
     }
