@@ -67,7 +67,7 @@ class BenchSmokeTest {
                     String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
                     List<String> rows = section("## Summary").stream().filter(line -> line.startsWith(prefix)).toList();
                     assertEquals(1, rows.size(), prefix + " in\n" + String.join("\n", report));
-                    assertEquals(15, rows.get(0).split("\\|", -1).length, "13 columns between 14 bars: " + rows.get(0));
+                    assertEquals(16, rows.get(0).split("\\|", -1).length, "14 columns between 15 bars: " + rows.get(0));
                     assertTrue(rows.get(0).matches(".*\\| [0-9,]+ \\| [0-9.]+ \\| .*×.*"), rows.get(0));
                 }
             }

@@ -1,9 +1,11 @@
 package io.specstream.verify;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.Supplier;
 
@@ -27,19 +29,34 @@ import java.util.function.Supplier;
  *           score(1) = 64;  score(2) = 64 × 1.8 / 1.62 = 71.1;  score(3) = 64 × 2.44 / 2.04 = 76.5;
  *           score(5) = 64 × 3.36 / 3.05 = 70.5                                                          → w = 3
  *   B = 64 at acceptance 0.34: score(2) = 64 × 1.34 / 1.62 = 52.9 &lt; 64                                   → w = 1
+ *   B = 8 at acceptance 0.45: score(2) = 8 × 1.45 / 1.3 = 8.92 ≥ 1.1 × score(1) = 8.8                      → w = 2
+ *   B = 8 at acceptance 0.4:  score(2) = 8 × 1.4 / 1.3 = 8.62 &lt; 8.8                                           → w = 1
  * </pre>
  * The same code thus keeps drafts long where wide steps are nearly free (a GPU, one sequence) and turns speculation
  * off where they are not — vLLM's dynamic speculative decoding (k maximising (1 + Σ a_i) / ITL(bs, k) from a
  * profiled table) and SGLang's E[tokens] / cost(bs, S) controller decide alike.
  *
+ * <p>A wide step must promise {@value #MARGIN} times plain's score, not just more (the last two lines above): its
+ * estimates are noisy (an acceptance learnt from a few judgments, a cost table refined from noisy steps), the best of
+ * several noisy scores is biased upwards, and a wide step costs work the table does not hold (more logits judged and
+ * copied). Without the margin the bench's fastest at T = 1 and 8 sequences (per-token acceptance 0.55, a limit of
+ * 1.15×) took wide steps on 40 % of its steps and ran at 0.69× plain in one run.
+ *
  * <p>Drafting inside the verifier is not free: {@link #plannedDraftTokens} adds its measured cost per drafter step to
  * the same score when deciding how much to draft before a step, counts only the share of sequences the drafter finds
- * a draft for at all (a suffix index matches some sequences, not all), and drafts one token now and then while the
- * answer is 0, or its acceptance could never be learnt again: {@value #PROBE_EVERY} steps apart at least, further
- * for a drafter whose probes would take more than 2 % of the verifier's time (a draft model at one sequence).
+ * a draft for at all (a suffix index matches some sequences, not all), and probes a drafter while the answer is 0,
+ * or neither its acceptance nor its cost could ever be learnt again: one token on two consecutive steps (the first
+ * round catches the drafter up on everything committed during the pause, a draft model's re-prefill included; only
+ * the second measures what a drafter step costs when drafting every step), {@value #PROBE_EVERY} steps apart at
+ * least, further for a drafter whose probes, resume included ({@link DrafterCost}), would take more than 2 % of the
+ * verifier's time (a draft model at one sequence). Without the second round a drafter once measured dear (a slow
+ * round: the JIT, a GC, a re-prefill) was never measured again and stayed switched off: coupled's draft model at one
+ * sequence kept a cost of 1.27 ms a step, three times its own, for a whole bench cell.
  */
 public final class GoodputController implements StepWidths {
 
+    /** How many times plain's score a wider step (or drafting inside the verifier) must promise. */
+    static final double MARGIN = 1.1;
     /** Steps between two one-token probes of an in-verifier drafter that the plan has switched off. */
     static final int PROBE_EVERY = 16;
     /** Most of the verifier's time that probing a switched-off drafter may take. */
@@ -50,8 +67,10 @@ public final class GoodputController implements StepWidths {
     private final Supplier<StepCostTable> measure;
     private final AcceptanceEstimates estimates;
     private final Map<String, Double> availability = new HashMap<>();
+    private final Map<String, Long> plansSinceProbe = new HashMap<>();
+    /** Drafters whose probe's second, measured round is the next plan. */
+    private final Set<String> probing = new HashSet<>();
     private StepCostTable costs;
-    private long plansSinceProbe;
 
     /**
      * A controller on the table {@code measure} gives, asked for only when the first draft is offered (a verifier that
@@ -110,7 +129,7 @@ public final class GoodputController implements StepWidths {
         }
         StepCostTable table = costs();
         int best = 1;
-        double bestScore = batch / table.nanos(batch, 1);
+        double bestScore = MARGIN * batch / table.nanos(batch, 1);
         for (int w = 2; w <= widest; w++) {
             double score = (batch + gained[w]) / table.nanos(batch, w);
             if (score > bestScore) {
@@ -123,11 +142,13 @@ public final class GoodputController implements StepWidths {
 
     /**
      * How many tokens an in-verifier drafter should draft (0 .. {@code cap}) for the next step over {@code requestIds}
-     * (one entry per active sequence), when one step of it costs {@code nanosPerSequenceStep} of the verifier's own
-     * time per sequence: j tokens take j + 1 steps (the first catches up on what was committed), 0 take none.
+     * (one entry per active sequence), when it costs {@code cost} of the verifier's own time per sequence: j tokens
+     * take j + 1 steps (the first catches up on what was committed), or after a pause a resume and j steps; 0 take
+     * none. A paused drafter is thus switched back on by a probe, whose second round no longer pays the resume, or by
+     * drafts worth even the resume — not by every plan that finds its steps cheap, each paying a re-prefill.
      */
     @Override
-    public int plannedDraftTokens(String drafter, List<String> requestIds, int cap, double nanosPerSequenceStep) {
+    public int plannedDraftTokens(String drafter, List<String> requestIds, int cap, DrafterCost cost) {
         int batch = requestIds.size();
         if (batch == 0 || cap < 1) {
             return 0;
@@ -142,24 +163,26 @@ public final class GoodputController implements StepWidths {
             }
         }
         int best = 0;
-        double bestScore = batch / table.nanos(batch, 1);
+        double bestScore = MARGIN * batch / table.nanos(batch, 1);
         for (int j = 1; j <= cap; j++) {
-            double score = (batch + gained[j]) / (table.nanos(batch, j + 1) + batch * (j + 1) * nanosPerSequenceStep);
+            double score = (batch + gained[j]) / (table.nanos(batch, j + 1) + batch * cost.ofRound(j));
             if (score > bestScore) {
                 best = j;
                 bestScore = score;
             }
         }
-        if (best > 0) {
-            plansSinceProbe = 0;
-            return best;
+        if (best > 0 || probing.remove(drafter)) {
+            plansSinceProbe.put(drafter, 0L);
+            return Math.max(best, 1);
         }
-        // a probe costs about two drafter steps (the catch-up and the token); spaced so that probing a dear drafter
-        // takes at most PROBE_SHARE of the verifier's time
-        double probe = 2 * batch * nanosPerSequenceStep;
+        // a probe costs a resume and about two drafter steps (the second round's catch-up and token); spaced so that
+        // probing a dear drafter takes at most PROBE_SHARE of the verifier's time
+        double probe = batch * (cost.paused(true).ofRound(1) + cost.paused(false).ofRound(1));
         long every = Math.max(PROBE_EVERY, (long) Math.ceil(probe / (PROBE_SHARE * table.nanos(batch, 1))));
-        if (++plansSinceProbe >= every) {
-            plansSinceProbe = 0;
+        long since = plansSinceProbe.merge(drafter, 1L, Long::sum);
+        if (since >= every) {
+            plansSinceProbe.put(drafter, 0L);
+            probing.add(drafter);
             return 1;
         }
         return 0;

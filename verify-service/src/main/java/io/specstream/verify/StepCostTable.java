@@ -10,16 +10,22 @@ import java.util.TreeMap;
  * c(batch, width): what a verify step's forward costs, in nanoseconds, for every batch size 1 .. maxBatch and width
  * 1 .. maxWidth (tokens fed per sequence: 1 is plain decoding, 1 + k verifies k draft tokens). Built from a few
  * measured points ({@link io.specstream.inference.decode.StepCostProbe}) by linear interpolation, then refined from
- * the verifier's own steps: an observed step moves its own cell a fifth of the way to what it took and, since a longer
- * context or a busier machine slows every width alike, the other widths of its batch size a twentieth.
+ * the verifier's own steps, each moving the table a fifth of the way to what it took: a plain step (width 1) moves
+ * its whole batch row, since a longer context or a busier machine slows every width alike; a wide step moves only
+ * its own cell, the one thing it measured.
+ *
+ * <p>Why a plain step rescales the row rather than nudging the other widths a little: the verifier takes mostly plain
+ * steps, and a noisy stream of them (GC pauses, cache compactions inside a step) nudging width 1 by a fifth and the
+ * others by a twentieth ratchets the others up — measured on this project's CPU runs, c(1, 5) / c(1, 1) crept from
+ * 1.46 to 12 over a cell, and the controller stopped verifying drafts worth 2×.
  *
  * <p>Example: measured (1,1) 1.0 ms, (1,5) 1.3 ms, (8,1) 2.0 ms, (8,5) 4.6 ms → c(8,3) = 3.3 ms, c(4,1) ≈ 1.43 ms;
- * a step (8,1) observed at 2.4 ms → c(8,1) = 2.08 ms and c(8,3) = 3.33 ms.
+ * a step (8,1) observed at 2.4 ms → c(8,1) = 2.08 ms and c(8,3) = 3.432 ms (every width × 1.04); then a step (8,3)
+ * observed at 3.0 ms → c(8,3) = 3.432 × (1 + 0.2 × (3.0 / 3.432 − 1)) ≈ 3.35 ms, c(8,1) unchanged.
  */
 public final class StepCostTable {
 
-    private static final double OWN_CELL_WEIGHT = 0.2;
-    private static final double ROW_WEIGHT = 0.05;
+    private static final double WEIGHT = 0.2;
     /** An observation more than this many times off the table (a GC pause, a compaction) moves it only this far. */
     private static final double LARGEST_SURPRISE = 2;
 
@@ -90,8 +96,13 @@ public final class StepCostTable {
         }
         double[] row = nanos[batch];
         double surprise = Math.max(1 / LARGEST_SURPRISE, Math.min(LARGEST_SURPRISE, observed / row[width]));
+        double factor = 1 + WEIGHT * (surprise - 1);
+        if (width > 1) {
+            row[width] *= factor;
+            return;
+        }
         for (int w = 1; w < row.length; w++) {
-            row[w] *= 1 + (w == width ? OWN_CELL_WEIGHT : ROW_WEIGHT) * (surprise - 1);
+            row[w] *= factor;
         }
     }
 

@@ -21,9 +21,9 @@ public interface StepWidths {
 
     /**
      * Tokens (0 .. {@code cap}) an in-verifier drafter should draft for {@code requestIds} (one per sequence) next,
-     * when one step of it costs {@code nanosPerSequenceStep} per sequence.
+     * when it costs {@code cost} per sequence.
      */
-    int plannedDraftTokens(String drafter, List<String> requestIds, int cap, double nanosPerSequenceStep);
+    int plannedDraftTokens(String drafter, List<String> requestIds, int cap, DrafterCost cost);
 
     /** An in-verifier drafter asked for drafts for {@code asked} sequences offered {@code usable}. */
     default void offered(String drafter, int asked, int usable) {
@@ -59,7 +59,7 @@ public interface StepWidths {
             }
 
             @Override
-            public int plannedDraftTokens(String drafter, List<String> requestIds, int cap, double nanosPerSequenceStep) {
+            public int plannedDraftTokens(String drafter, List<String> requestIds, int cap, DrafterCost cost) {
                 return cap;
             }
 

@@ -251,12 +251,12 @@ public final class VerifyEngine implements AutoCloseable {
 
     /**
      * How many tokens (0 .. {@code cap}) a drafter running inside the verifier should draft for every active sequence
-     * before the next step, when one step of it costs {@code nanosPerSequenceStep} of this thread's time per sequence.
+     * before the next step, when it costs {@code cost} of this thread's time per sequence.
      */
-    public int plannedDraftTokens(String drafter, int cap, double nanosPerSequenceStep) {
+    public int plannedDraftTokens(String drafter, int cap, DrafterCost cost) {
         List<String> requestIds = new ArrayList<>(active.size());
         active.keySet().forEach(key -> requestIds.add(key.requestId()));
-        return widths.plannedDraftTokens(drafter, requestIds, cap, nanosPerSequenceStep);
+        return widths.plannedDraftTokens(drafter, requestIds, cap, cost);
     }
 
     /** An in-verifier drafter asked for drafts for {@code asked} sequences offered {@code usable}. */

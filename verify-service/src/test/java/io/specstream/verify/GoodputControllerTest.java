@@ -41,6 +41,14 @@ class GoodputControllerTest {
     }
 
     @Test
+    void aWideStepMustPromiseTheMarginOverPlainNotJustMore() {
+        // every row drafts one token; c(8, 2) = 1.3 plain steps: at acceptance 0.4 width 2 scores 8.62 against
+        // plain's 8, short of 1.1 × 8 = 8.8; at 0.45 it scores 8.92
+        assertEquals(1, controllerAt(8, AT_8, 0.4).width(8, rows(8, 1), 5));
+        assertEquals(2, controllerAt(8, AT_8, 0.45).width(8, rows(8, 1), 5));
+    }
+
+    @Test
     void theWidthNeverExceedsTheLongestDraftNorTheCap() {
         GoodputController free = controllerAt(8, new double[] {1, 1, 1, 1, 1}, 0.9);
 
@@ -54,21 +62,44 @@ class GoodputControllerTest {
         GoodputController controller = controllerAt(8, AT_8, 0.8);
         List<String> requests = Collections.nCopies(8, "r");
 
-        assertEquals(4, controller.plannedDraftTokens("d", requests, 4, 0));
+        assertEquals(4, controller.plannedDraftTokens("d", requests, 4, DrafterCost.UNMEASURED));
         // each drafter step costs the verifier 0.4 of a plain step (1 ms at batch 8), one more than the tokens drafted:
         // 1 token → (8 + 6.4) / (1.3 + 0.8) = 6.9 tokens per ms < 8 plain; longer drafts fare worse
-        assertEquals(0, controller.plannedDraftTokens("d", requests, 4, 0.4 * 1_000_000 / 8));
+        assertEquals(0, controller.plannedDraftTokens("d", requests, 4, DrafterCost.perStep(0.4 * 1_000_000 / 8)));
     }
 
     @Test
-    void aDrafterSwitchedOffIsProbedWithOneTokenNowAndThen() {
+    void aPausedDrafterIsSwitchedOnOnlyByDraftsWorthItsResume() {
+        GoodputController controller = controllerAt(8, AT_8, 0.8);
+        List<String> requests = Collections.nCopies(8, "r");
+        // a drafter step costs 0.05 of a plain step per sequence: drafting pays while it drafts every step
+        DrafterCost cheapSteps = new DrafterCost(0.05 * 1_000_000 / 8, 3 * 1_000_000 / 8, false);
+
+        assertEquals(4, controller.plannedDraftTokens("d", requests, 4, cheapSteps));
+        // but resuming it costs three plain steps: more than four drafted tokens a sequence gain
+        assertEquals(0, controller.plannedDraftTokens("d", requests, 4, cheapSteps.paused(true)));
+    }
+
+    @Test
+    void aDrafterSwitchedOffIsProbedWithOneTokenOnTwoConsecutiveStepsNowAndThen() {
+        int steps = 2 * GoodputController.PROBE_EVERY + 2;
+        String plans = plans(controllerAt(64, AT_64, 0.1), 64, DrafterCost.UNMEASURED, steps);
+
+        assertEquals(twoProbesAfterPausesOf(GoodputController.PROBE_EVERY - 1), plans);
+    }
+
+    @Test
+    void eachDrafterIsProbedOnItsOwnSchedule() {
         GoodputController controller = controllerAt(64, AT_64, 0.1);
         List<String> requests = Collections.nCopies(64, "r");
-        int probes = 0;
-        for (int step = 0; step < 4 * GoodputController.PROBE_EVERY; step++) {
-            probes += controller.plannedDraftTokens("d", requests, 4, 0);
+        int ngram = 0;
+        int suffix = 0;
+        for (int step = 0; step < GoodputController.PROBE_EVERY + 1; step++) {
+            ngram += controller.plannedDraftTokens("ngram", requests, 4, DrafterCost.UNMEASURED);
+            suffix += controller.plannedDraftTokens("suffix", requests, 4, DrafterCost.UNMEASURED);
         }
-        assertEquals(4, probes);
+        assertEquals(2, ngram);
+        assertEquals(2, suffix);
     }
 
     @Test
@@ -111,13 +142,34 @@ class GoodputControllerTest {
 
     @Test
     void aDearDrafterIsProbedLessOftenSoThatProbingTakesAtMostTwoPercent() {
-        GoodputController controller = controllerAt(1, AT_8, 0.1);
-        List<String> one = List.of("r");
-        int probes = 0;
-        // a drafter step costs half a plain step: a probe (two of them) costs one plain step → every 50 steps
-        for (int step = 0; step < 200; step++) {
-            probes += controller.plannedDraftTokens("d", one, 4, 0.5 * 1_000_000);
+        // a drafter step costs half a plain step: a probe (a resume like a step and a token, then a catch-up and a
+        // token) costs 2 plain steps → one per 100 steps
+        String plans = plans(controllerAt(1, AT_8, 0.1), 1, DrafterCost.perStep(0.5 * 1_000_000), 2 * 101);
+
+        assertEquals(twoProbesAfterPausesOf(99), plans);
+    }
+
+    @Test
+    void aDrafterDearToResumeIsProbedLessOftenStill() {
+        // resuming re-prefills: 4 plain steps; with three drafter steps of half a plain step a probe costs 5.5 → one
+        // per 275 steps
+        DrafterCost dearToResume = new DrafterCost(0.5 * 1_000_000, 4 * 1_000_000, false);
+
+        assertEquals(twoProbesAfterPausesOf(274), plans(controllerAt(1, AT_8, 0.1), 1, dearToResume, 2 * 276));
+    }
+
+    /** The controller's plans for drafter "d" over {@code steps} steps of {@code batch} sequences, one digit a step. */
+    private static String plans(GoodputController controller, int batch, DrafterCost cost, int steps) {
+        List<String> requests = Collections.nCopies(batch, "r");
+        StringBuilder plans = new StringBuilder();
+        for (int step = 0; step < steps; step++) {
+            plans.append(controller.plannedDraftTokens("d", requests, 4, cost));
         }
-        assertEquals(4, probes);
+        return plans.toString();
+    }
+
+    private static String twoProbesAfterPausesOf(int steps) {
+        String pause = "0".repeat(steps);
+        return pause + "11" + pause + "11";
     }
 }

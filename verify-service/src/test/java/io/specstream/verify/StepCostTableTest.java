@@ -24,14 +24,37 @@ class StepCostTableTest {
     }
 
     @Test
-    void anObservedStepMovesItsCellAFifthAndItsBatchRowATwentiethOfTheWay() {
+    void aPlainStepRescalesItsWholeBatchRowAFifthOfTheWay() {
         StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
 
         table.observe(8, 1, 2_400_000);
 
         assertEquals(2_080_000, table.nanos(8, 1), 1e-6);
-        assertEquals(3_300_000 * 1.01, table.nanos(8, 3), 1e-6);
+        assertEquals(3_300_000 * 1.04, table.nanos(8, 3), 1e-6);
         assertEquals(1_000_000, table.nanos(1, 1), 1e-6);
+    }
+
+    @Test
+    void aWideStepMovesOnlyItsOwnCellAFifthOfTheWay() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        table.observe(8, 3, 3_000_000);
+
+        assertEquals(3_300_000 - 0.2 * 300_000, table.nanos(8, 3), 1e-6);
+        assertEquals(2_000_000, table.nanos(8, 1), 1e-6);
+        assertEquals(4_600_000, table.nanos(8, 5), 1e-6);
+    }
+
+    @Test
+    void noisyPlainStepsLeaveTheRelativeCostOfWideStepsAsMeasured() {
+        StepCostTable table = StepCostTable.interpolate(MEASURED, 8, 5);
+
+        // a compaction or GC pause (3×) once every seven plain steps, the others a little faster than the table
+        for (int step = 0; step < 10_000; step++) {
+            table.observe(1, 1, step % 7 == 0 ? 3_000_000 : 900_000);
+        }
+
+        assertEquals(1.3, table.relative(1, 5), 1e-9);
     }
 
     @Test

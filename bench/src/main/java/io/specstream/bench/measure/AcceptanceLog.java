@@ -50,6 +50,15 @@ public final class AcceptanceLog {
     }
 
     /**
+     * Share of sequence-steps with a valid draft on hand, verified or not (0 when there were none): what decoupled
+     * speculation can offer the controller at all, before it decides what is worth verifying.
+     */
+    public double onHandShare() {
+        return events.isEmpty() ? 0
+                : (double) events.stream().filter(SequenceStep::draftOnHand).count() / events.size();
+    }
+
+    /**
      * The per-token acceptance of the verified drafts, P(a draft token is accepted | the ones before it were):
      * accepted tokens over accepted tokens plus first rejections, whatever the drafts' lengths (empty without any
      * verified draft). For drafts of 4 that accepted 3, 2 (then rejected) and 4: 9 / (9 + 1) = 0.9.

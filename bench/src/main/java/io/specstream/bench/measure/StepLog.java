@@ -18,7 +18,7 @@ public final class StepLog implements StepObserver {
     public synchronized void stepped(List<StepOutcome> outcomes, int width, long stepNanos, long timestampMs) {
         for (StepOutcome outcome : outcomes) {
             steps.add(new SequenceStep(outcome.drafter().orElse(null), outcome.proposed(), outcome.accepted(), width,
-                    timestampMs));
+                    timestampMs, outcome.proposed() > 0 || !outcome.alternatives().isEmpty()));
         }
     }
 

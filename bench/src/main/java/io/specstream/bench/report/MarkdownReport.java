@@ -74,7 +74,9 @@ public final class MarkdownReport {
         lines.add("");
         lines.add("Throughput is response tokens over the makespan (first prompt published to last rollout read, "
                 + "read_committed); completion time is a sequence's wait from its epoch's publication; "
-                + "\"drafted\" is the share of sequence-steps that verified a draft; verifier idle is the share of the "
+                + "\"drafted\" is the share of sequence-steps that verified a draft, \"on hand\" the share that had a "
+                + "valid draft at hand, verified or not (the goodput controller may find a narrower step worth more); "
+                + "verifier idle is the share of the "
                 + "makespan spent outside forward steps; ratios are against plain and coupled of the same sampling "
                 + "and concurrency, from this run (with repeats: the median of each repeat's ratio, ± half their range "
                 + "over it); \"× plain, every core\" is against plain_every_core, plain decoding with a verify "
@@ -82,15 +84,15 @@ public final class MarkdownReport {
                 + "concurrency's sequences, as a user would run two devices without speculation); \"≠ plain\" counts "
                 + "sequences whose tokens differ from plain's.");
         lines.add("");
-        lines.add("| sampling | concurrency | mode | tokens/s | makespan s | p50 s | p99 s | drafted | verifier idle "
-                + "| × plain | × plain, every core | × coupled | ≠ plain |");
-        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        lines.add("| sampling | concurrency | mode | tokens/s | makespan s | p50 s | p99 s | drafted | on hand "
+                + "| verifier idle | × plain | × plain, every core | × coupled | ≠ plain |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (CellKey key : results.plan().cells()) {
             results.cell(key).ifPresent(cell -> lines.add(String.format(Locale.ROOT,
-                    "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.0f %% | %.0f %% | %s | %s | %s | %d |",
+                    "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.0f %% | %.0f %% | %.0f %% | %s | %s | %s | %d |",
                     key.sampling().label(), key.concurrency(), key.mode().flagValue(), cell.tokensPerSecond(),
                     cell.makespanSeconds(), cell.completionQuantile(0.5), cell.completionQuantile(0.99),
-                    100 * cell.steps().draftedShare(), 100 * cell.verifierIdleShare(),
+                    100 * cell.steps().draftedShare(), 100 * cell.steps().onHandShare(), 100 * cell.verifierIdleShare(),
                     ratio(results.speedup(key, RunMode.PLAIN)) + spread(results.speedupSpread(key, RunMode.PLAIN)),
                     ratio(results.speedup(key, RunMode.PLAIN_EVERY_CORE))
                             + spread(results.speedupSpread(key, RunMode.PLAIN_EVERY_CORE)),

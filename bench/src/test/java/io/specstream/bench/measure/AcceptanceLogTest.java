@@ -27,6 +27,18 @@ class AcceptanceLogTest {
     }
 
     @Test
+    void theOnHandShareCountsStepsWithAValidDraftWhetherVerifiedOrNot() {
+        AcceptanceLog onHand = new AcceptanceLog(List.of(
+                new SequenceStep("draft-small", 4, 3, 5, 1_000, true),
+                new SequenceStep(null, 0, 0, 1, 1_000, true), // the controller chose width 1 over a usable draft
+                new SequenceStep(null, 0, 0, 1, 1_000, false),
+                new SequenceStep(null, 0, 0, 1, 1_000, false)), 1_000, 2_000);
+
+        assertEquals(0.25, onHand.draftedShare(), 1e-12);
+        assertEquals(0.5, onHand.onHandShare(), 1e-12);
+    }
+
+    @Test
     void eachDrafterIsCreditedWithTheStepsThatVerifiedItsDraft() {
         Map<String, AcceptanceLog.DrafterFigures> figures = log.byDrafter();
 

@@ -5,6 +5,7 @@ import io.specstream.inference.model.ModelDirectory;
 import io.specstream.verify.CommittedPrefix;
 import io.specstream.verify.CompletedRollout;
 import io.specstream.verify.DraftCandidates;
+import io.specstream.verify.DrafterCost;
 import io.specstream.verify.EngineTime;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
@@ -393,11 +394,11 @@ public final class PolicyEngines implements AutoCloseable {
     }
 
     /** As {@link VerifyEngine#plannedDraftTokens}, the most any version with sequences wants. */
-    public int plannedDraftTokens(String drafter, int cap, double nanosPerSequenceStep) {
+    public int plannedDraftTokens(String drafter, int cap, DrafterCost cost) {
         int tokens = 0;
         for (VerifyEngine engine : loaded) {
             if (engine.activeCount() > 0) {
-                tokens = Math.max(tokens, engine.plannedDraftTokens(drafter, cap, nanosPerSequenceStep));
+                tokens = Math.max(tokens, engine.plannedDraftTokens(drafter, cap, cost));
             }
         }
         return tokens;

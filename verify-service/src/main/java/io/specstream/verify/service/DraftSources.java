@@ -7,6 +7,7 @@ import io.specstream.contract.DrafterPool;
 import io.specstream.contract.SequenceKey;
 import io.specstream.schemas.avro.DrafterAssignment;
 import io.specstream.verify.DraftCandidates;
+import io.specstream.verify.DrafterCost;
 import io.specstream.verify.RolloutSpec;
 import io.specstream.verify.StepOutcome;
 
@@ -37,13 +38,16 @@ final class DraftSources {
     private record Offer(DraftTail tail, long costMicros) {
     }
 
+    /** Weight of the latest round in a drafter's measured costs. */
+    private static final double COST_WEIGHT = 0.5;
+
     private final VerifierDrafting drafting;
     private final DrafterPool<Drafter> inVerifier;
     private final AssignmentBook assignments;
     private final Map<SequenceKey, Map<String, Offer>> fromTopic = new HashMap<>();
     private final Map<SequenceKey, Map<String, Offer>> thisStep = new HashMap<>();
-    /** Each in-verifier drafter's latest drafting time per sequence and drafter step, in nanoseconds. */
-    private final Map<String, Double> nanosPerStep = new HashMap<>();
+    /** What each in-verifier drafter costs per sequence, averaged over its rounds. */
+    private final Map<String, DrafterCost> costs = new HashMap<>();
     /** The in-verifier drafters that drafted for the last step. */
     private final Set<String> draftedBefore = new HashSet<>();
 
@@ -82,8 +86,8 @@ final class DraftSources {
 
     /** How much the in-verifier drafters should draft; told what they offered (VerifyEngine's plan). */
     interface DraftPlan {
-        /** Tokens a drafter should draft now, at most {@code cap}, given what one step of it costs per sequence. */
-        int tokens(String drafter, int cap, double nanosPerSequenceStep);
+        /** Tokens a drafter should draft now, at most {@code cap}, given what it costs per sequence. */
+        int tokens(String drafter, int cap, DrafterCost cost);
 
         /** Asked for {@code asked} sequences, the drafter offered tails for {@code usable}. */
         void offered(String drafter, int asked, int usable);
@@ -102,22 +106,37 @@ final class DraftSources {
             boolean draftedLastStep = draftedBefore.contains(drafter.name());
             draftedBefore.remove(drafter.name());
             byLength.forEach((cap, keys) -> {
-                int k = plan.tokens(drafter.name(), cap, nanosPerStep.getOrDefault(drafter.name(), 0.0));
+                int k = plan.tokens(drafter.name(), cap,
+                        costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED).paused(!draftedLastStep));
                 if (k < 1) {
                     return;
                 }
                 DrafterPool.Proposals proposals = DrafterPool.propose(drafter, keys, k);
                 plan.offered(drafter.name(), keys.size(), proposals.tails().size());
                 draftedBefore.add(drafter.name());
-                if (draftedLastStep) {
-                    // a round costs about one drafter step more than its tokens: the catch-up on the last commit.
-                    // After a pause the catch-up spans every token committed meanwhile: not a cost of drafting now
-                    nanosPerStep.put(drafter.name(), proposals.microsPerSequence() * 1_000.0 / (k + 1));
-                }
+                costs.put(drafter.name(), measured(costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED),
+                        draftedLastStep, proposals.microsPerSequence() * 1_000.0, k));
                 proposals.tails().forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
                         .put(tail.drafter(), new Offer(tail, proposals.microsPerSequence())));
             });
         }
+    }
+
+    /**
+     * {@code cost} after a round of {@code k} tokens that took {@code nanos} per sequence. A round right after
+     * another costs about one drafter step more than its tokens (the catch-up on the last commit); one after a pause
+     * catches up on everything committed meanwhile: its resume cost. Averaged: one slow round (a GC) must not switch
+     * a drafter off until its next probe.
+     */
+    private static DrafterCost measured(DrafterCost cost, boolean draftedLastStep, double nanos, int k) {
+        if (draftedLastStep) {
+            return new DrafterCost(averaged(cost.perStep(), nanos / (k + 1)), cost.resume(), false);
+        }
+        return new DrafterCost(cost.perStep(), averaged(cost.resume(), nanos), false);
+    }
+
+    private static double averaged(double old, double fresh) {
+        return old == 0 ? fresh : old + COST_WEIGHT * (fresh - old);
     }
 
     /** The tails for {@code key}: ranked by its assignment when it has one, else the longest valid one wins. */

@@ -13,6 +13,7 @@ import io.specstream.topology.catalogue.Topics;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.topology.metrics.KafkaClientMeters;
 import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.DrafterCost;
 import io.specstream.verify.EngineTime;
 import io.specstream.verify.StepOutcome;
 import io.specstream.verify.VerifyEngine;
@@ -121,8 +122,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         this.baseEngine = engine;
         this.draftPlan = new DraftSources.DraftPlan() {
             @Override
-            public int tokens(String drafter, int cap, double nanosPerSequenceStep) {
-                return engines.plannedDraftTokens(drafter, cap, nanosPerSequenceStep);
+            public int tokens(String drafter, int cap, DrafterCost cost) {
+                return engines.plannedDraftTokens(drafter, cap, cost);
             }
 
             @Override
