@@ -171,7 +171,8 @@ public final class GoodputController implements StepWidths {
                 bestScore = score;
             }
         }
-        if (best > 0 || probing.remove(drafter)) {
+        boolean probesSecondRound = probing.remove(drafter); // a probe is cut short by a plan that drafts anyway
+        if (best > 0 || probesSecondRound) {
             plansSinceProbe.put(drafter, 0L);
             return Math.max(best, 1);
         }
