@@ -179,8 +179,8 @@ public final class ModelDrafter implements Drafter {
      * Adds one token to each listed tail short of {@code wanted}: prefilled sequences in one batched step, the others
      * from their prefill (at most {@value #PREFILLS_PER_ROUND} contexts a round). Sequences the verifier runs (some
      * token committed) go first: one still waiting for its first commit is drafted for only in a round with nothing
-     * else to do. A sequence whose cache lags its committed tokens by more than the window is prefilled anew, alone,
-     * rather than widening every row of the batched step to its catch-up. True when some tail grew.
+     * else to do. A sequence whose cache lags its committed tokens by more than the window is caught up in the batched
+     * step or prefilled anew ({@link #catchUp}). True when some tail grew.
      */
     private boolean draftOneToken(List<SequenceKey> keys, int wanted) {
         List<MirrorSequence> candidates = keys.stream().map(mirrors::get)
@@ -189,14 +189,15 @@ public final class ModelDrafter implements Drafter {
         List<MirrorSequence> growing = new ArrayList<>();
         List<StepRequest> requests = new ArrayList<>();
         List<MirrorSequence> unfilled = new ArrayList<>();
+        List<MirrorSequence> laggards = new ArrayList<>();
         for (MirrorSequence mirror : candidates) {
             if (anyRunning && mirror.committed() == 0) {
                 continue;
             }
             int cached = mirror.prefilled() ? cached(mirror) : 0;
             if (mirror.prefilled() && cached < mirror.length() - window) {
-                decoder.remove(mirror.id);
-                mirror.id = null;
+                laggards.add(mirror);
+                continue;
             }
             if (!mirror.prefilled()) {
                 unfilled.add(mirror);
@@ -205,6 +206,7 @@ public final class ModelDrafter implements Drafter {
             growing.add(mirror);
             requests.add(new StepRequest(mirror.id, mirror.tokensFrom(cached)));
         }
+        catchUp(laggards, growing, requests, unfilled);
         boolean prefilled = prefill(unfilled);
         if (requests.isEmpty()) {
             return prefilled;
@@ -217,6 +219,35 @@ public final class ModelDrafter implements Drafter {
             drawNext(mirror, row);
         }
         return true;
+    }
+
+    /**
+     * Sequences whose cache lags by more than the window: fed their missing tokens in the batched step, or prefilled
+     * anew, whichever {@link CatchUpCost} finds cheaper for the step's rows.
+     */
+    private void catchUp(List<MirrorSequence> laggards, List<MirrorSequence> growing, List<StepRequest> requests,
+                         List<MirrorSequence> unfilled) {
+        if (laggards.isEmpty()) {
+            return;
+        }
+        int widest = 0;
+        long contexts = 0;
+        for (MirrorSequence laggard : laggards) {
+            widest = Math.max(widest, laggard.length() - cached(laggard));
+            contexts += laggard.promptLength + laggard.length();
+        }
+        int rows = Math.max(decoder.batchRows(), requests.size() + laggards.size());
+        boolean inStep = CatchUpCost.cheaperInStep(rows, widest, contexts);
+        for (MirrorSequence laggard : laggards) {
+            if (inStep) {
+                growing.add(laggard);
+                requests.add(new StepRequest(laggard.id, laggard.tokensFrom(cached(laggard))));
+            } else {
+                decoder.remove(laggard.id);
+                laggard.id = null;
+                unfilled.add(laggard);
+            }
+        }
     }
 
     /**

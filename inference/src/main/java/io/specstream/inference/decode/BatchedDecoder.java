@@ -160,8 +160,8 @@ public final class BatchedDecoder implements AutoCloseable {
         return require(sequence).length();
     }
 
-    /** Rows the last step ran: the batch, fed or not (tests). */
-    int batchRows() {
+    /** Rows the last step ran: the batch, fed or not — what each row fed in the next step shares the cost with. */
+    public int batchRows() {
         return rows.length;
     }
 
