@@ -1,11 +1,9 @@
 package io.specstream.verify;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.Supplier;
 
@@ -67,9 +65,7 @@ public final class GoodputController implements StepWidths {
     private final Supplier<StepCostTable> measure;
     private final AcceptanceEstimates estimates;
     private final Map<String, Double> availability = new HashMap<>();
-    private final Map<String, Long> plansSinceProbe = new HashMap<>();
-    /** Drafters whose probe's second, measured round is the next plan. */
-    private final Set<String> probing = new HashSet<>();
+    private final Map<String, ProbeSchedule> probes = new HashMap<>();
     private StepCostTable costs;
 
     /**
@@ -171,19 +167,20 @@ public final class GoodputController implements StepWidths {
                 bestScore = score;
             }
         }
-        boolean probesSecondRound = probing.remove(drafter); // a probe is cut short by a plan that drafts anyway
+        ProbeSchedule schedule = probes.computeIfAbsent(drafter, name -> new ProbeSchedule());
+        boolean probesSecondRound = schedule.secondRoundDue; // a probe is cut short by a plan that drafts anyway
+        schedule.secondRoundDue = false;
         if (best > 0 || probesSecondRound) {
-            plansSinceProbe.put(drafter, 0L);
+            schedule.plansSinceProbe = 0;
             return Math.max(best, 1);
         }
         // a probe costs a resume and about two drafter steps (the second round's catch-up and token); spaced so that
         // probing a dear drafter takes at most PROBE_SHARE of the verifier's time
         double probe = batch * (cost.paused(true).ofRound(1) + cost.paused(false).ofRound(1));
         long every = Math.max(PROBE_EVERY, (long) Math.ceil(probe / (PROBE_SHARE * table.nanos(batch, 1))));
-        long since = plansSinceProbe.merge(drafter, 1L, Long::sum);
-        if (since >= every) {
-            plansSinceProbe.put(drafter, 0L);
-            probing.add(drafter);
+        if (++schedule.plansSinceProbe >= every) {
+            schedule.plansSinceProbe = 0;
+            schedule.secondRoundDue = true;
             return 1;
         }
         return 0;
@@ -229,5 +226,11 @@ public final class GoodputController implements StepWidths {
     @Override
     public void forget(String requestId) {
         estimates.forget(requestId);
+    }
+
+    /** One in-verifier drafter's probes: plans since its last, and whether the next plan is a probe's second round. */
+    private static final class ProbeSchedule {
+        private long plansSinceProbe;
+        private boolean secondRoundDue;
     }
 }
