@@ -173,6 +173,51 @@ class ModelDrafterTest {
     }
 
     @Test
+    void withTheRunningTailFullOnlyTheNextRequestToBeAdmittedIsDraftedAhead() {
+        SequenceKey next0 = new SequenceKey("req-8", 0);
+        SequenceKey next1 = new SequenceKey("req-8", 1);
+        SequenceKey later = new SequenceKey("req-9", 0);
+        List<SequenceKey> keys = List.of(KEY, next0, next1, later);
+        try (ModelDrafter drafter = drafter()) {
+            keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
+            drafter.onCommitted(KEY, 0, new int[] {40});
+            for (int round = 0; round < 2 * K; round++) {
+                drafter.draftAhead(keys);
+            }
+
+            for (int round = 0; round < 2 * K; round++) {
+                assertEquals(Set.of(next0, next1), drafter.draftAhead(keys).keySet(),
+                        "the next request grows whole, though it has more samples than run: round " + round);
+            }
+
+            assertTrue(drafter.draftAhead(keys).isEmpty(), "nothing grows for a request two places back");
+            assertEquals(0, drafter.tailLength(later));
+        }
+    }
+
+    @Test
+    void withNothingRunningYetOnlyTheFirstRequestIsDraftedAhead() {
+        SequenceKey first = new SequenceKey("req-8", 0);
+        SequenceKey second = new SequenceKey("req-9", 0);
+        SequenceKey third = new SequenceKey("req-10", 0);
+        List<SequenceKey> keys = List.of(first, second, third);
+        try (ModelDrafter drafter = drafter()) {
+            keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
+
+            for (int round = 0; round < 2 * K; round++) {
+                assertEquals(Set.of(first), drafter.draftAhead(keys).keySet(), "round " + round);
+            }
+            assertTrue(drafter.draftAhead(keys).isEmpty());
+
+            drafter.onCommitted(first, 0, new int[] {drafter.propose(first, 1).orElseThrow().tokenAt(0)});
+            drafter.draftAhead(keys);   // the running one regrows its tail to the window
+            assertEquals(Set.of(second), drafter.draftAhead(keys).keySet(),
+                    "one sequence runs: one more waiting one is drafted for");
+            assertEquals(0, drafter.tailLength(third));
+        }
+    }
+
+    @Test
     void siblingsInOneBatchDrawTheirOwnSamples() {
         SequenceKey sibling = new SequenceKey(KEY.requestId(), 0);
         SamplingParams params = params("sampled");

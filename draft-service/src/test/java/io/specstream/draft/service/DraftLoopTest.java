@@ -26,10 +26,14 @@ import io.specstream.topology.testing.Await;
 import io.specstream.topology.testing.TestCluster;
 import io.specstream.topology.testing.TopicReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -42,7 +46,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -82,10 +88,12 @@ class DraftLoopTest {
     @Test
     void aNewRequestGetsTailsFromPositionZeroAndACommitMovesThemPastIt() throws Exception {
         String id = "req-" + UUID.randomUUID();
+        String verifyGroup = verifierPastEveryPrompt();
         publish(Topics.PROMPTS, id, RolloutRequest.newBuilder().setRequestId(id)
                 .setPromptText("Q: A box holds 6 rows of 7 apples. How many apples are in the box?\n").build());
-        DraftLoop loop = new DraftLoop(ModelDrafter.withWindowFor("draft-tiny", session, K), encoder,
-                cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID());
+        DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K))),
+                encoder, cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID(), verifyGroup,
+                new SimpleMeterRegistry());
         whileRunning(loop, () -> {
             DraftChunk first = awaitChunk(id, chunk -> chunk.getStartPosition() == 0).orElseThrow(
                     () -> new AssertionError("no chunk at position 0 for " + id));
@@ -113,7 +121,8 @@ class DraftLoopTest {
                 .setDrafters(List.of(NgramDrafter.NAME)).setPrimary(NgramDrafter.NAME).setK(K).build());
         String group = "draft-" + UUID.randomUUID();
         DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K)),
-                TailSource.lookup(new NgramDrafter(1, 3), K)), encoder, cluster.settings(), cluster.catalogue(), group);
+                TailSource.lookup(new NgramDrafter(1, 3), K)), encoder, cluster.settings(), cluster.catalogue(), group,
+                verifierPastEveryPrompt(), new SimpleMeterRegistry());
         whileRunning(loop, () -> {
             // a heartbeat comes after a second of polling: the assignment, published first, has been read by then
             DraftHeartbeat heartbeat = awaitHeartbeat(group);
@@ -137,11 +146,12 @@ class DraftLoopTest {
     @Test
     void publishedChunksCountTheirTokensAndTheirLeadPerDrafter() throws Exception {
         String id = "metered-" + UUID.randomUUID();
+        String verifyGroup = verifierPastEveryPrompt();
         publish(Topics.PROMPTS, id, RolloutRequest.newBuilder().setRequestId(id)
                 .setPromptText("Q: Mia reads 12 pages a day. How many pages does she read in 5 days?\n").build());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(ModelDrafter.withWindowFor("draft-tiny", session, K))),
-                encoder, cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID(), registry);
+                encoder, cluster.settings(), cluster.catalogue(), "draft-" + UUID.randomUUID(), verifyGroup, registry);
         whileRunning(loop, () -> awaitChunk(id, chunk -> chunk.getTokens().size() == 2 * K).orElseThrow(
                 () -> new AssertionError("no full-window chunk for " + id)));
 
@@ -164,7 +174,7 @@ class DraftLoopTest {
              DraftModelSwitch models = new DraftModelSwitch(List.of(drafter), InferenceOptions.cpu(1))) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             DraftLoop loop = new DraftLoop(List.of(TailSource.runAhead(drafter)), encoder, cluster.settings(),
-                    cluster.catalogue(), "draft-" + UUID.randomUUID(), DraftLoop.DEFAULT_VERIFY_GROUP, registry)
+                    cluster.catalogue(), "draft-" + UUID.randomUUID(), verifierPastEveryPrompt(), registry)
                     .followPolicies(models);
             whileRunning(loop, () -> {
                 publish(Topics.POLICIES, "1", PolicyVersion.newBuilder().setVersion(1)
@@ -211,6 +221,26 @@ class DraftLoopTest {
             thread.join();
         }
         assertNull(failure.get(), () -> "the loop failed: " + failure.get());
+    }
+
+    /**
+     * A verify group that has rolled out every prompt published so far: its offsets at the end of {@code prompts}. A
+     * loop following it drafts for the requests published next — the ones a verifier would admit next — not behind
+     * the earlier tests' requests, which no verifier here ever admits.
+     */
+    private static String verifierPastEveryPrompt() throws Exception {
+        String group = "verify-" + UUID.randomUUID();
+        String topic = cluster.catalogue().name(Topics.PROMPTS);
+        try (Admin admin = Admin.create(cluster.settings().admin())) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> rolledOut = new HashMap<>();
+            admin.listOffsets(ends).all().get().forEach((partition, end) ->
+                    rolledOut.put(partition, new OffsetAndMetadata(end.offset())));
+            admin.alterConsumerGroupOffsets(group, rolledOut).all().get();
+        }
+        return group;
     }
 
     private interface Body {
