@@ -57,6 +57,8 @@ public final class ModelDrafter implements Drafter {
     private BatchedDecoder decoder;
     private final TokenSampler sampler = new TokenSampler();
     private final Map<SequenceKey, MirrorSequence> mirrors = new LinkedHashMap<>();
+    /** The most sequences seen running at once: how many the verifier admits ({@link #nextAdmitted}). */
+    private int mostRunning;
     /** Prefill runs per drafting round: bounds a round when many requests arrive at once (a whole epoch's). */
     static final int PREFILLS_PER_ROUND = 8;
 
@@ -170,24 +172,26 @@ public final class ModelDrafter implements Drafter {
     /**
      * Of {@code growing}, the sequences worth drafting ahead for: all of them while a running one (some token
      * committed) is among them ({@link #draftOneToken} then drafts for the running ones only); else only those among
-     * the next the verifier will admit — as many waiting sequences as run (one request's at least), in the order they
-     * were opened (its order), a request's samples together. Drafting for every queued sequence kept the draft loop
-     * busy on the core the Kafka clients and the broker share, and the verifier's commits reached it late: at one
-     * running sequence 63–349 ms on average over 2 s intervals (bench, decoupled greedy), 31–84 ms with this rule; its
-     * tails stale on arrival either way at 0.6 ms a verify step. With the next ones' tails full the loop has nothing to
-     * do and waits for the next commit.
+     * the next the verifier will admit — as many waiting sequences as run now or ran at once before (the verifier's
+     * batch, as far as seen), in the order they were opened (its order), a request's samples together. Before any
+     * sequence has run, nothing bounds it: the verifier's batch is unknown, and at its first admission every queued
+     * sequence may be taken. Drafting for every queued sequence all along kept the draft loop busy on the core the
+     * Kafka clients and the broker share, and the verifier's commits reached it late: at one running sequence
+     * 63–349 ms on average over 2 s intervals (bench, decoupled greedy), 31–84 ms with this rule; its tails stale on
+     * arrival either way at 0.6 ms a verify step. With the next ones' tails full the loop waits for the next commit.
      *
-     * <p>Example: r0#0 runs, its tail full; r1#0..r1#3 and r2#0..r2#3 wait → r1#0..r1#3 grow (a request whole, even
-     * past the one running sequence); once their tails are full nothing grows until a commit comes or r0#0 ends.
-     * Nothing runs yet (an epoch's start) → r1#0..r1#3, the first request.
+     * <p>Example: r0#0 runs (one at a time so far), its tail full; r1#0..r1#3 and r2#0..r2#3 wait → r1#0..r1#3 grow
+     * (a request whole, even past the one running sequence); once their tails are full nothing grows until a commit
+     * comes or r0#0 ends.
      */
     private List<SequenceKey> nextAdmitted(List<SequenceKey> keys, List<SequenceKey> growing) {
-        if (growing.stream().anyMatch(key -> mirrors.get(key).committed() > 0)) {
+        Set<SequenceKey> listed = new HashSet<>(keys);
+        int running = (int) listed.stream()
+                .filter(key -> mirrors.containsKey(key) && mirrors.get(key).committed() > 0).count();
+        mostRunning = Math.max(mostRunning, running);
+        if (mostRunning == 0 || growing.stream().anyMatch(key -> mirrors.get(key).committed() > 0)) {
             return growing;
         }
-        Set<SequenceKey> listed = new HashSet<>(keys);
-        long running = listed.stream().filter(key -> mirrors.containsKey(key) && mirrors.get(key).committed() > 0)
-                .count();
         Set<SequenceKey> next = new HashSet<>();
         String lastRequest = null;
         for (Map.Entry<SequenceKey, MirrorSequence> entry : mirrors.entrySet()) {
@@ -195,7 +199,7 @@ public final class ModelDrafter implements Drafter {
             if (!listed.contains(key) || entry.getValue().committed() > 0) {
                 continue;
             }
-            if (next.size() >= Math.max(running, 1) && !key.requestId().equals(lastRequest)) {
+            if (next.size() >= mostRunning && !key.requestId().equals(lastRequest)) {
                 break;
             }
             next.add(key);

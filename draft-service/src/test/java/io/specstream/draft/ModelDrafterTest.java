@@ -196,24 +196,35 @@ class ModelDrafterTest {
     }
 
     @Test
-    void withNothingRunningYetOnlyTheFirstRequestIsDraftedAhead() {
+    void beforeAnySequenceRanEveryQueuedOneIsDraftedAhead() {
+        List<SequenceKey> keys = List.of(new SequenceKey("req-8", 0), new SequenceKey("req-9", 0),
+                new SequenceKey("req-10", 0));
+        try (ModelDrafter drafter = drafter()) {
+            keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
+
+            assertEquals(Set.copyOf(keys), drafter.draftAhead(keys).keySet(),
+                    "the verifier's batch is unknown yet: it may admit them all at once");
+        }
+    }
+
+    @Test
+    void betweenEpochsAsManyAreDraftedAheadAsRanAtOnceBefore() {
+        SequenceKey ran = new SequenceKey("req-7", 0);
         SequenceKey first = new SequenceKey("req-8", 0);
         SequenceKey second = new SequenceKey("req-9", 0);
-        SequenceKey third = new SequenceKey("req-10", 0);
-        List<SequenceKey> keys = List.of(first, second, third);
         try (ModelDrafter drafter = drafter()) {
+            drafter.open(ran, prompt, SamplingParams.greedy(), 3);
+            drafter.onCommitted(ran, 0, new int[] {40});
+            drafter.draftAhead(List.of(ran));
+            drafter.forget(ran);   // it finished: nothing runs, one ran at once
+            List<SequenceKey> keys = List.of(first, second);
             keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
 
             for (int round = 0; round < 2 * K; round++) {
                 assertEquals(Set.of(first), drafter.draftAhead(keys).keySet(), "round " + round);
             }
-            assertTrue(drafter.draftAhead(keys).isEmpty());
-
-            drafter.onCommitted(first, 0, new int[] {drafter.propose(first, 1).orElseThrow().tokenAt(0)});
-            drafter.draftAhead(keys);   // the running one regrows its tail to the window
-            assertEquals(Set.of(second), drafter.draftAhead(keys).keySet(),
-                    "one sequence runs: one more waiting one is drafted for");
-            assertEquals(0, drafter.tailLength(third));
+            assertTrue(drafter.draftAhead(keys).isEmpty(), "the second waits behind the first");
+            assertEquals(0, drafter.tailLength(second));
         }
     }
 

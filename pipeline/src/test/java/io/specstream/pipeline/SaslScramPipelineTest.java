@@ -154,7 +154,7 @@ class SaslScramPipelineTest {
         List<CompletedRollout> expected;
         List<Rollout> arrived = new ArrayList<>();
         try (TextTokenizer tokenizer = PipelineFixture.tokenizer();
-             // one request at a time, so that draft-service's tails for the next one are on hand at its admission
+             // one request at a time, so that draft-service's tails for the queued ones are on hand at admission
              VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(SelectorConfig.DEFAULT_K_MAX, SAMPLES))) {
             PromptEncoder encoder = PipelineFixture.encoder(tokenizer);
             expected = PlainReference.of(engine, encoder, requests);
@@ -171,12 +171,11 @@ class SaslScramPipelineTest {
                     // a drafter still joining its group when the prompts go out would miss them
                     Await.until("draft owns every partition", () -> draftLoop.ownedPartitions().size() == 2);
                     trainer.publish(requests);
-                    // the verifier starts once draft-service drafts (a verifier decodes these few requests faster
-                    // than a drafter starts on a slow machine): a tail of the first request out, the one drafted
-                    // ahead while nothing runs yet; the others it drafts as the verifier admits and runs them
+                    // the verifier starts once a tail of every request is out, so drafts are on hand at admission
+                    // however slow the machine (a verifier decodes these few requests faster than a drafter starts)
                     Set<String> requestIds = requests.stream().map(RolloutRequest::getRequestId).collect(Collectors.toSet());
-                    Await.until("draft-service published a tail of a request",
-                            () -> draftedRequests().stream().anyMatch(requestIds::contains));
+                    Await.until("draft-service published a tail of every request",
+                            () -> draftedRequests().containsAll(requestIds));
                     try (BackgroundLoop verifying = BackgroundLoop.startFailingOnClose(verifyLoop, "verify")) {
                         Await.until("every rollout reaches the trainer", () -> {
                             arrived.addAll(trainer.poll(Duration.ofMillis(200)));
