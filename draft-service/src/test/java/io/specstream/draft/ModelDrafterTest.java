@@ -60,6 +60,13 @@ class ModelDrafterTest {
         return ModelDrafter.withWindowFor("draft-small", session, K);
     }
 
+    /** A drafter following {@code keys} (greedy, the shared prompt), opened in that order: the verifier's. */
+    private static ModelDrafter drafterFollowing(List<SequenceKey> keys) {
+        ModelDrafter drafter = drafter();
+        keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
+        return drafter;
+    }
+
     private static SamplingParams params(String kind) {
         return kind.equals("greedy") ? SamplingParams.greedy() : new SamplingParams(0.8, 50, 0.95);
     }
@@ -178,19 +185,14 @@ class ModelDrafterTest {
         SequenceKey next1 = new SequenceKey("req-8", 1);
         SequenceKey later = new SequenceKey("req-9", 0);
         List<SequenceKey> keys = List.of(KEY, next0, next1, later);
-        try (ModelDrafter drafter = drafter()) {
-            keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
+        try (ModelDrafter drafter = drafterFollowing(keys)) {
             drafter.onCommitted(KEY, 0, new int[] {40});
             for (int round = 0; round < 2 * K; round++) {
                 drafter.draftAhead(keys);
             }
 
-            for (int round = 0; round < 2 * K; round++) {
-                assertEquals(Set.of(next0, next1), drafter.draftAhead(keys).keySet(),
-                        "the next request grows whole, though it has more samples than run: round " + round);
-            }
-
-            assertTrue(drafter.draftAhead(keys).isEmpty(), "nothing grows for a request two places back");
+            // the next request grows whole, though it has more samples than run; nothing for one two places back
+            assertOnlyTheseGrowToTheWindow(drafter, keys, Set.of(next0, next1));
             assertEquals(0, drafter.tailLength(later));
         }
     }
@@ -199,9 +201,7 @@ class ModelDrafterTest {
     void beforeAnySequenceRanEveryQueuedOneIsDraftedAhead() {
         List<SequenceKey> keys = List.of(new SequenceKey("req-8", 0), new SequenceKey("req-9", 0),
                 new SequenceKey("req-10", 0));
-        try (ModelDrafter drafter = drafter()) {
-            keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
-
+        try (ModelDrafter drafter = drafterFollowing(keys)) {
             assertEquals(Set.copyOf(keys), drafter.draftAhead(keys).keySet(),
                     "the verifier's batch is unknown yet: it may admit them all at once");
         }
@@ -220,11 +220,8 @@ class ModelDrafterTest {
             List<SequenceKey> keys = List.of(first, second);
             keys.forEach(key -> drafter.open(key, prompt, SamplingParams.greedy(), 3));
 
-            for (int round = 0; round < 2 * K; round++) {
-                assertEquals(Set.of(first), drafter.draftAhead(keys).keySet(), "round " + round);
-            }
-            assertTrue(drafter.draftAhead(keys).isEmpty(), "the second waits behind the first");
-            assertEquals(0, drafter.tailLength(second));
+            assertOnlyTheseGrowToTheWindow(drafter, keys, Set.of(first));
+            assertEquals(0, drafter.tailLength(second), "the second waits behind the first");
         }
     }
 
@@ -299,6 +296,15 @@ class ModelDrafterTest {
                         Arrays.copyOfRange(grown.tokens(), kept.length, 2 * K));
             }
         }
+    }
+
+    /** Run ahead over {@code keys}, exactly {@code growing} grow, round after round, until their tails are full. */
+    private static void assertOnlyTheseGrowToTheWindow(ModelDrafter drafter, List<SequenceKey> keys,
+                                                       Set<SequenceKey> growing) {
+        for (int round = 0; round < 2 * K; round++) {
+            assertEquals(growing, drafter.draftAhead(keys).keySet(), "round " + round);
+        }
+        assertTrue(drafter.draftAhead(keys).isEmpty(), "with those tails full, nothing else grows");
     }
 
     private static DraftTail freshDraft(int[] committed, SamplingParams params) {
