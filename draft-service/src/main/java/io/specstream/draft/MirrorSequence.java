@@ -59,6 +59,11 @@ final class MirrorSequence {
         return committed;
     }
 
+    /** Whether the verifier runs it: some token committed (a queued sequence has none). */
+    boolean running() {
+        return committed > 0;
+    }
+
     int tailLength() {
         return length - committed;
     }

@@ -185,18 +185,18 @@ public final class ModelDrafter implements Drafter {
      * comes or r0#0 ends.
      */
     private List<SequenceKey> nextAdmitted(List<SequenceKey> keys, List<SequenceKey> growing) {
-        Set<SequenceKey> listed = new HashSet<>(keys);
-        int running = (int) listed.stream()
-                .filter(key -> mirrors.containsKey(key) && mirrors.get(key).committed() > 0).count();
+        int running = (int) keys.stream().map(mirrors::get).filter(mirror -> mirror != null && mirror.running())
+                .count();
         mostRunning = Math.max(mostRunning, running);
-        if (mostRunning == 0 || growing.stream().anyMatch(key -> mirrors.get(key).committed() > 0)) {
+        if (mostRunning == 0 || growing.stream().anyMatch(key -> mirrors.get(key).running())) {
             return growing;
         }
+        Set<SequenceKey> listed = new HashSet<>(keys);
         Set<SequenceKey> next = new HashSet<>();
         String lastRequest = null;
         for (Map.Entry<SequenceKey, MirrorSequence> entry : mirrors.entrySet()) {
             SequenceKey key = entry.getKey();
-            if (!listed.contains(key) || entry.getValue().committed() > 0) {
+            if (!listed.contains(key) || entry.getValue().running()) {
                 continue;
             }
             if (next.size() >= mostRunning && !key.requestId().equals(lastRequest)) {
@@ -230,13 +230,13 @@ public final class ModelDrafter implements Drafter {
     private boolean draftOneToken(List<SequenceKey> keys, int wanted) {
         List<MirrorSequence> candidates = keys.stream().map(mirrors::get)
                 .filter(mirror -> mirror != null && canGrow(mirror, wanted)).toList();
-        boolean anyRunning = candidates.stream().anyMatch(mirror -> mirror.committed() > 0);
+        boolean anyRunning = candidates.stream().anyMatch(MirrorSequence::running);
         List<MirrorSequence> growing = new ArrayList<>();
         List<StepRequest> requests = new ArrayList<>();
         List<MirrorSequence> unfilled = new ArrayList<>();
         List<MirrorSequence> laggards = new ArrayList<>();
         for (MirrorSequence mirror : candidates) {
-            if (anyRunning && mirror.committed() == 0) {
+            if (anyRunning && !mirror.running()) {
                 continue;
             }
             int cached = mirror.prefilled() ? cached(mirror) : 0;
