@@ -329,7 +329,7 @@ public final class ModelDrafter implements Drafter {
     }
 
     private void drawNext(MirrorSequence mirror, float[] logits) {
-        mirror.appendDrafted(sampler.sample(logits, mirror.params, mirror.noiseAt(mirror.length())).token());
+        mirror.appendDrafted(sampler.token(logits, mirror.params, mirror.noiseAt(mirror.length())));
     }
 
     private boolean canGrow(MirrorSequence mirror, int wanted) {

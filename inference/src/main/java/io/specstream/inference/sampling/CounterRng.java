@@ -11,17 +11,31 @@ public final class CounterRng {
 
     /** Uniform in the open interval (0, 1) for vocabulary entry {@code token} under {@code key}. */
     public static double uniform(NoiseKey key, int token) {
-        long h = mix(key.seed() ^ 0x5851f42d4c957f2dL);
-        h = mix(h ^ key.requestKey());
-        h = mix(h ^ key.sampleIndex());
-        h = mix(h ^ ((long) key.position() << 32));
-        h = mix(h ^ token);
-        return ((h >>> 11) + 0.5) * 0x1.0p-53;
+        return uniform(keyHash(key), token);
     }
 
     /** Standard Gumbel noise: -log(-log(u)). */
     public static double gumbel(NoiseKey key, int token) {
-        return -Math.log(-Math.log(uniform(key, token)));
+        return gumbel(keyHash(key), token);
+    }
+
+    /**
+     * The part of the chain that depends on the key alone: a draw over a whole vocabulary hashes the key once and
+     * each token once ({@code uniform(keyHash(key), t) == uniform(key, t)}).
+     */
+    static long keyHash(NoiseKey key) {
+        long h = mix(key.seed() ^ 0x5851f42d4c957f2dL);
+        h = mix(h ^ key.requestKey());
+        h = mix(h ^ key.sampleIndex());
+        return mix(h ^ ((long) key.position() << 32));
+    }
+
+    static double uniform(long keyHash, int token) {
+        return ((mix(keyHash ^ token) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+
+    static double gumbel(long keyHash, int token) {
+        return -Math.log(-Math.log(uniform(keyHash, token)));
     }
 
     static long mix(long z) {

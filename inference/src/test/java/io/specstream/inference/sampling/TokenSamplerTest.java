@@ -2,7 +2,11 @@ package io.specstream.inference.sampling;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,5 +93,87 @@ class TokenSamplerTest {
         assertTrue(topP.getMessage().contains("top_p") && topP.getMessage().contains("(0, 1]"), topP.getMessage());
         IllegalArgumentException temperature = assertThrows(IllegalArgumentException.class, () -> new SamplingParams(-1, 0, 1));
         assertTrue(temperature.getMessage().contains("temperature"), temperature.getMessage());
+    }
+
+    @Test
+    void everyDrawIsTheDefinitionsTokenWithItsLogProbsBitForBit() {
+        for (SamplingParams params : List.of(SamplingParams.temperature(1.0), SamplingParams.temperature(0.6),
+                SamplingParams.temperature(1.7), new SamplingParams(1.0, 40, 1.0), new SamplingParams(0.8, 0, 0.9))) {
+            for (float[] logits : vocabularyRows()) {
+                for (int position = 0; position < 40; position++) {
+                    NoiseKey key = NoiseKey.of(11, "definition", position % 4, position);
+                    SampledToken drawn = sampler.sample(logits, params, key);
+                    int expected = definitionsToken(logits, params, key);
+                    assertEquals(expected, drawn.token(), params + " at position " + position);
+                    assertEquals(LogProbs.raw(logits, expected), drawn.rawLogProb(), 0.0);
+                    assertEquals(sampler.samplingLogProb(logits, params, expected), drawn.samplingLogProb(), 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTokenAloneIsTheTokenOfTheFullDraw() {
+        for (SamplingParams params : List.of(SamplingParams.greedy(), SamplingParams.temperature(1.0),
+                new SamplingParams(0.7, 20, 0.95))) {
+            for (float[] logits : vocabularyRows()) {
+                for (int position = 0; position < 40; position++) {
+                    NoiseKey key = NoiseKey.of(3, "alone", 0, position);
+                    assertEquals(sampler.sample(logits, params, key).token(), sampler.token(logits, params, key));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTieOfScoresGoesToTheEarlierToken() {
+        float[] flat = new float[768]; // every logit equal: the noise alone decides, no token can be pruned
+        for (int position = 0; position < 200; position++) {
+            NoiseKey key = NoiseKey.of(5, "flat", 0, position);
+            assertEquals(definitionsToken(flat, SamplingParams.temperature(1.0), key),
+                    sampler.sample(flat, SamplingParams.temperature(1.0), key).token());
+        }
+    }
+
+    /** The definition, scanned plainly: argmax over the kept tokens, in kept order, of z + Gumbel noise. */
+    private int definitionsToken(float[] logits, SamplingParams params, NoiseKey key) {
+        List<Integer> kept = new ArrayList<>();
+        for (int v = 0; v < logits.length; v++) {
+            if (sampler.samplingLogProb(logits, params, v) != Double.NEGATIVE_INFINITY) {
+                kept.add(v);
+            }
+        }
+        boolean filtered = kept.size() < logits.length;
+        if (filtered) { // filters keep their tokens in descending logit order, the lower id first among equals
+            kept.sort(Comparator.comparingDouble((Integer v) -> -logits[v]).thenComparingInt(v -> v));
+        }
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int token : kept) {
+            double score = logits[token] / params.temperature() + CounterRng.gumbel(key, token);
+            if (score > bestScore) {
+                bestScore = score;
+                best = token;
+            }
+        }
+        return best;
+    }
+
+    /** Rows shaped like a model's over a 768-token vocabulary: peaked, flat-ish, and with tied leaders. */
+    private static List<float[]> vocabularyRows() {
+        Random random = new Random(42);
+        List<float[]> rows = new ArrayList<>();
+        for (double spread : new double[] {0.3, 3.0, 9.0}) {
+            float[] row = new float[768];
+            for (int v = 0; v < row.length; v++) {
+                row[v] = (float) (random.nextGaussian() * spread);
+            }
+            rows.add(row);
+        }
+        float[] tiedLeaders = rows.get(1).clone();
+        tiedLeaders[17] = 30f;
+        tiedLeaders[400] = 30f;
+        rows.add(tiedLeaders);
+        return rows;
     }
 }
