@@ -126,6 +126,21 @@ class TokenSamplerTest {
     }
 
     @Test
+    void theNoiseOfAKeyIsOneChainOfSplitMixFinalizersOverItsFieldsAndTheToken() {
+        NoiseKey key = NoiseKey.of(77, "chain", 2, 31);
+        for (int token : new int[] {0, 1, 500, 767}) {
+            long h = CounterRng.mix(key.seed() ^ 0x5851f42d4c957f2dL);
+            h = CounterRng.mix(h ^ key.requestKey());
+            h = CounterRng.mix(h ^ key.sampleIndex());
+            h = CounterRng.mix(h ^ ((long) key.position() << 32));
+            h = CounterRng.mix(h ^ token);
+            double expected = ((h >>> 11) + 0.5) * 0x1.0p-53;
+            assertEquals(expected, CounterRng.uniform(key, token), 0.0);
+            assertEquals(-Math.log(-Math.log(expected)), CounterRng.gumbel(key, token), 0.0);
+        }
+    }
+
+    @Test
     void aTieOfScoresGoesToTheEarlierToken() {
         float[] flat = new float[768]; // every logit equal: the noise alone decides, no token can be pruned
         for (int position = 0; position < 200; position++) {
