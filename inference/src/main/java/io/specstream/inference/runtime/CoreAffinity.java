@@ -1,6 +1,7 @@
 package io.specstream.inference.runtime;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.stream.Stream;
 
 /**
  * Pins the calling thread to one CPU core, so that on a machine without accelerators one core stands in for one
@@ -73,16 +75,64 @@ public final class CoreAffinity {
      * calls {@code pinCurrentThread(0)} is alone on core 0.
      */
     public static Optional<String> keepProcessOff(int core, int cores) {
+        String others = coresBut(core, cores);
+        if (others.isEmpty()) {
+            return Optional.of("no core is left besides core " + core);
+        }
+        return taskset("-a", "-p", "-c", others, Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /**
+     * Moves every other thread of this process that may run on {@code core} alone — the threads a thread pinned there
+     * started since, which inherited its core — to the other cores of {@code cores}. Empty when done, else why not.
+     *
+     * <p>Example: the verify step thread pins itself to core 0, then its prompts consumer joins the group and starts
+     * {@code kafka-coordinator-heartbeat-thread}, pinned to core 0 too; {@code moveInheritedThreadsOff(0, 2)} runs
+     * {@code taskset -p -c 1 <tid>} for that thread and leaves the step thread where it is.
+     */
+    public static Optional<String> moveInheritedThreadsOff(int core, int cores) {
+        String self;
+        List<Path> threads;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            self = Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
+            threads = tasks.toList();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of("threads not listed (/proc/self/task unreadable: " + e.getMessage() + ")");
+        }
+        String others = coresBut(core, cores);
+        if (others.isEmpty()) {
+            return Optional.of("no core is left besides core " + core);
+        }
+        for (Path thread : threads) {
+            String id = thread.getFileName().toString();
+            if (!id.equals(self) && allowedCores(thread).equals(Optional.of(Integer.toString(core)))) {
+                Optional<String> refusal = taskset("-p", "-c", others, id);
+                if (refusal.isPresent()) {
+                    return refusal;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The kernel's {@code Cpus_allowed_list} of a thread, e.g. "0" or "0-1"; empty once the thread has ended. */
+    private static Optional<String> allowedCores(Path thread) {
+        try (Stream<String> lines = Files.lines(thread.resolve("status"))) {
+            return lines.filter(line -> line.startsWith("Cpus_allowed_list:"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String coresBut(int core, int cores) {
         StringJoiner others = new StringJoiner(",");
         for (int c = 0; c < cores; c++) {
             if (c != core) {
                 others.add(Integer.toString(c));
             }
         }
-        if (others.length() == 0) {
-            return Optional.of("no core is left besides core " + core);
-        }
-        return taskset("-a", "-p", "-c", others.toString(), Long.toString(ProcessHandle.current().pid()));
+        return others.toString();
     }
 
     private static Optional<String> taskset(String... arguments) {

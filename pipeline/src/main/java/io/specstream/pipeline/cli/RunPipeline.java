@@ -159,7 +159,8 @@ public final class RunPipeline implements AutoCloseable {
         }
         VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
                 "verify-service-run", drafting, metrics).observeSteps(steps)
-                .onStepThread(pin("verify-loop", shape.verifyCore()));
+                .onStepThread(pin("verify-loop", shape.verifyCore()))
+                .onPartitionsAssigned(keepCoreAlone("verify-loop", shape.verifyCore()));
         loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
     }
 
@@ -179,6 +180,9 @@ public final class RunPipeline implements AutoCloseable {
             VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
                     "verify-service-run-" + instance, VerifierDrafting.plain(), metrics).observeSteps(steps)
                     .onStepThread(pin(name, cores.get(instance)));
+            if (instance == 0) { // the other instance shares its core with everything else
+                verify.onPartitionsAssigned(keepCoreAlone(name, shape.verifyCore()));
+            }
             loops.add(keep(BackgroundLoop.start(verify, name)));
             verifiers.add(verify);
         }
@@ -232,6 +236,15 @@ public final class RunPipeline implements AutoCloseable {
     private Runnable pin(String name, OptionalInt core) {
         return () -> core.ifPresent(c -> pinning.add(name + ": " + CoreAffinity.pinCurrentThread(c)
                 .map(why -> "unpinned (" + why + ")").orElse("core " + c)));
+    }
+
+    /**
+     * Moves the threads a verify step thread started after pinning itself to {@code core} (its prompts consumer's
+     * heartbeat thread, started at the group join) off that core again: the verify core is the step thread's alone.
+     */
+    private Runnable keepCoreAlone(String name, OptionalInt core) {
+        return () -> core.ifPresent(c -> CoreAffinity.moveInheritedThreadsOff(c, CoreAffinity.availableCores())
+                .ifPresent(why -> pinning.add(name + ": threads it started left on core " + c + " (" + why + ")")));
     }
 
     /** The first loop that died, with what it threw. */

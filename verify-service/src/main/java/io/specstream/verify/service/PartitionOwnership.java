@@ -29,14 +29,16 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     private final VerifyOutput output;
     private final Runnable completeFinished;
     private final Consumer<Collection<TopicPartition>> release;
+    private final Runnable afterAssignment;
 
     PartitionOwnership(PromptAdmission admission, HintIntake hints, VerifyOutput output, Runnable completeFinished,
-                       Consumer<Collection<TopicPartition>> release) {
+                       Consumer<Collection<TopicPartition>> release, Runnable afterAssignment) {
         this.admission = admission;
         this.hints = hints;
         this.output = output;
         this.completeFinished = completeFinished;
         this.release = release;
+        this.afterAssignment = afterAssignment;
     }
 
     /** The partitions owned now (a snapshot; safe from any thread). */
@@ -50,6 +52,7 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
         hints.follow(partitions, true);
         partitions.forEach(partition -> owned.add(partition.partition()));
         LOG.info("prompts partitions owned: {}", new TreeSet<>(owned));
+        afterAssignment.run();
     }
 
     @Override

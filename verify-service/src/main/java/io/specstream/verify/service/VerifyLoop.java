@@ -92,6 +92,7 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
     private final PhaseClock clock;
     private final AtomicLong handedOver = new AtomicLong();
     private volatile Runnable onStepThread = () -> { };
+    private volatile Runnable onAssigned = () -> { };
     private volatile StepObserver observer = StepObserver.NONE;
     private volatile PartitionOwnership ownership;
     private volatile boolean open = true;
@@ -147,6 +148,16 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code hook} on the step thread after every assignment of prompts partitions. By then the prompts consumer
+     * has joined its group and started its heartbeat thread, which it does in a poll, on the step thread, and so
+     * after {@link #onStepThread}: e.g. to move that thread off the step thread's core again.
+     */
+    public VerifyLoop onPartitionsAssigned(Runnable hook) {
+        this.onAssigned = hook;
+        return this;
+    }
+
     /** Keeps policy versions as {@code config} says (before {@link #run()}; default {@link PolicyConfig#defaults()}). */
     public VerifyLoop withPolicies(PolicyConfig config) {
         this.policyConfig = config;
@@ -197,7 +208,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             PromptAdmission admission = new PromptAdmission(engines, policyConfig.policyWait(), specs, book, input,
                     output, metrics, restoreConsumer, catalogue.name(Topics.SEQUENCES));
             HintIntake hints = new HintIntake(Optional.ofNullable(hintReader), drafting, input, sources, book, catalogue);
-            ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release);
+            ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release,
+                    onAssigned);
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), ownership);
             onStepThread.run();
             if (drafting.drafts()) {
