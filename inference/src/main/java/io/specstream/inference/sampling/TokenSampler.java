@@ -83,14 +83,14 @@ public final class TokenSampler {
             return Double.NEGATIVE_INFINITY;
         }
         double temperature = params.temperature();
-        int n = kept == null ? logits.length : kept.length;
+        int n = keptCount(logits, kept);
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[kept == null ? i : kept[i]] / temperature);
+            max = Math.max(max, logits[tokenAt(kept, i)] / temperature);
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += Math.exp(logits[kept == null ? i : kept[i]] / temperature - max);
+            sum += Math.exp(logits[tokenAt(kept, i)] / temperature - max);
         }
         return logits[token] / temperature - max - Math.log(sum);
     }
@@ -100,21 +100,21 @@ public final class TokenSampler {
      * softmax's max and sum over the same tokens in the same order (see the class comment for the pruning).
      */
     private static Draw draw(float[] logits, double temperature, int[] kept, NoiseKey key, boolean withSum) {
-        int n = kept == null ? logits.length : kept.length;
+        int n = keptCount(logits, kept);
         int leaderAt = 0;
         for (int i = 1; i < n; i++) {
-            if (logits[kept == null ? i : kept[i]] > logits[kept == null ? leaderAt : kept[leaderAt]]) {
+            if (logits[tokenAt(kept, i)] > logits[tokenAt(kept, leaderAt)]) {
                 leaderAt = i;
             }
         }
-        int leader = kept == null ? leaderAt : kept[leaderAt];
+        int leader = tokenAt(kept, leaderAt);
         double max = logits[leader] / temperature;
         long keyHash = CounterRng.keyHash(key);
         double best = max + CounterRng.gumbel(keyHash, leader);
         int bestAt = leaderAt;
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            int token = kept == null ? i : kept[i];
+            int token = tokenAt(kept, i);
             double z = logits[token] / temperature;
             if (withSum) {
                 sum += Math.exp(z - max);
@@ -128,7 +128,7 @@ public final class TokenSampler {
                 bestAt = i;
             }
         }
-        return new Draw(kept == null ? bestAt : kept[bestAt], max, sum);
+        return new Draw(tokenAt(kept, bestAt), max, sum);
     }
 
     /**
@@ -141,6 +141,15 @@ public final class TokenSampler {
         }
         long exponent = (long) Math.ceil(gap * LOG2_E + BOUND_HEADROOM);
         return exponent >= 0 || 1 - uniform < Double.longBitsToDouble((exponent + 1023) << 52);
+    }
+
+    /** The {@code i}-th kept token; {@code kept} null keeps the whole vocabulary in id order. */
+    private static int tokenAt(int[] kept, int i) {
+        return kept == null ? i : kept[i];
+    }
+
+    private static int keptCount(float[] logits, int[] kept) {
+        return kept == null ? logits.length : kept.length;
     }
 
     private static boolean contains(int[] tokens, int token) {
