@@ -58,6 +58,11 @@ public final class BatchedDecoder implements AutoCloseable {
     private final CompactionPolicy policy;
     private final DirectBufferPool stepBuffers = new DirectBufferPool();
     private final CacheRebuilder rebuilder;
+    /** Where steps pin their {@code present.*} outputs: two pools, one for each step's output, alternating. */
+    private final DirectBufferPool[] presentPools = {new DirectBufferPool(), new DirectBufferPool()};
+    private int nextPresentPool;
+    /** Whether the graph takes pinned {@code present.*} outputs (see {@link #forward}). */
+    private boolean pinsPresent;
     private final Map<SequenceId, SequenceState> sequences = new LinkedHashMap<>();
     /** Blocks outside the batch: prefilled groups not yet fed, idle sequences that left the batch. */
     private final List<CacheBlock> outside = new ArrayList<>();
@@ -72,6 +77,12 @@ public final class BatchedDecoder implements AutoCloseable {
     }
 
     public BatchedDecoder(DecoderSession session, CompactionPolicy policy) {
+        this(session, policy, true);
+    }
+
+    /** {@code pinsPresent} false: ONNX Runtime allocates every step's cache, as for a graph that refuses pinning. */
+    BatchedDecoder(DecoderSession session, CompactionPolicy policy, boolean pinsPresent) {
+        this.pinsPresent = pinsPresent;
         this.session = session;
         this.layout = session.cacheLayout();
         this.vocab = session.vocabSize();
@@ -184,7 +195,7 @@ public final class BatchedDecoder implements AutoCloseable {
         FloatBuffer logits = stepBuffers.floats("step.logits", (long) batchSize * width * vocab);
         Map<String, OnnxTensorLike> inputs = new HashMap<>();
         batch.addTo(inputs, layout);
-        OrtSession.Result result = runWith(inputs, logits, batchSize, width, (ids, positions, mask) -> {
+        InputWriter writer = (ids, positions, mask) -> {
             int maskWidth = past + width;
             for (int b = 0; b < batchSize; b++) {
                 SequenceState state = rows[b];
@@ -207,9 +218,9 @@ public final class BatchedDecoder implements AutoCloseable {
                     mask.put(base + past + t, 1);
                 }
             }
-        }, past + width);
+        };
         CacheBlock previous = batch;
-        batch = CacheBlock.fromPresent(result, layout, batchSize, past + width);
+        batch = forward(inputs, logits, batchSize, width, writer, past + width);
         previous.close();
         Map<SequenceId, StepResult.RowSpan> spans = new HashMap<>();
         for (int b = 0; b < batchSize; b++) {
@@ -339,8 +350,53 @@ public final class BatchedDecoder implements AutoCloseable {
         void write(LongBuffer ids, LongBuffer positions, LongBuffer mask);
     }
 
+    /**
+     * A step's forward pass, its {@code present.*} pinned into the step pool that does not hold its past (the two
+     * alternate), so that a later rebuild reads the cache in place. A graph whose cache does not grow by exactly the
+     * fed width refuses the pinned shapes once; from then on ONNX Runtime allocates the cache, which a rebuild copies.
+     */
+    private CacheBlock forward(Map<String, OnnxTensorLike> inputs, FloatBuffer logits, int batchSize, int width,
+                               InputWriter writer, int columns) {
+        if (pinsPresent) {
+            DirectBufferPool pool = presentPools[nextPresentPool];
+            FloatBuffer[] buffers = new FloatBuffer[layout.tensorCount()];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = pool.floats("present." + i,
+                        (long) batchSize * layout.kvHeads() * columns * layout.headDim());
+            }
+            CacheBlock present = CacheBlock.overBuffers(session.environment(), buffers, layout, batchSize, columns);
+            try {
+                withTensors(inputs, logits, batchSize, width, writer, columns, logitsTensor -> {
+                    session.runPinned(inputs, logitsTensor, present.tensors());
+                    return null;
+                });
+                nextPresentPool ^= 1;
+                return present;
+            } catch (OrtException e) {
+                present.close();
+                pinsPresent = false;
+            }
+        }
+        return CacheBlock.fromPresent(runWith(inputs, logits, batchSize, width, writer, columns), layout, batchSize,
+                columns);
+    }
+
     private OrtSession.Result runWith(Map<String, OnnxTensorLike> inputs, FloatBuffer logits,
                                       int batchSize, int width, InputWriter writer, int maskWidth) {
+        try {
+            return withTensors(inputs, logits, batchSize, width, writer, maskWidth,
+                    logitsTensor -> session.run(inputs, logitsTensor));
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot wrap step inputs: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a run's inputs into the step buffers, adds tensors over them to {@code inputs} and hands {@code run} the
+     * logits tensor; every tensor made here is closed after the run.
+     */
+    private <T> T withTensors(Map<String, OnnxTensorLike> inputs, FloatBuffer logits, int batchSize, int width,
+                              InputWriter writer, int maskWidth, Run<T> run) throws OrtException {
         if (batchSize == 0) {
             throw new IllegalStateException("no sequences to run");
         }
@@ -356,10 +412,14 @@ public final class BatchedDecoder implements AutoCloseable {
             inputs.put(ModelSignature.INPUT_IDS, idsTensor);
             inputs.put(ModelSignature.POSITION_IDS, positionsTensor);
             inputs.put(ModelSignature.ATTENTION_MASK, maskTensor);
-            return session.run(inputs, logitsTensor);
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot wrap step inputs: " + e.getMessage(), e);
+            return run.with(logitsTensor);
         }
+    }
+
+    /** A forward pass over prepared inputs, its logits pinned into {@code logits}. */
+    @FunctionalInterface
+    private interface Run<T> {
+        T with(OnnxTensor logits) throws OrtException;
     }
 
     private SequenceState require(SequenceId sequence) {

@@ -64,6 +64,11 @@ final class CacheBlock implements AutoCloseable {
         return overBuffers(env, none, layout, batch, 0);
     }
 
+    /** The tensors, in cache-layout order: to pin a run's {@code present.*} outputs into this block's buffers. */
+    OnnxTensor[] tensors() {
+        return tensors.clone();
+    }
+
     void addTo(Map<String, OnnxTensorLike> inputs, CacheLayout layout) {
         for (int i = 0; i < tensors.length; i++) {
             inputs.put(layout.pastName(i), tensors[i]);

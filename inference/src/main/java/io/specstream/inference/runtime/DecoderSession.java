@@ -11,6 +11,7 @@ import io.specstream.inference.model.ModelConfig;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.model.ModelSignature;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +79,25 @@ public final class DecoderSession implements AutoCloseable {
             return session.run(inputs, presentNames, Map.of(ModelSignature.LOGITS, pinnedLogits));
         } catch (OrtException e) {
             throw new IllegalStateException("forward pass of " + model.modelFile() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one forward pass with every output pinned: the logits into {@code pinnedLogits}, {@code present.*} tensor
+     * i into {@code pinnedPresent[i]} (cache-layout order), so that the next step's cache is host-readable where it
+     * lies — a cache rebuild then copies rows between direct buffers instead of first copying every tensor out of
+     * ONNX Runtime onto the Java heap. Throws {@link OrtException} where the graph's {@code present.*} shapes are not
+     * the pinned ones (a cache that does not grow by the fed width), so that the caller can fall back to {@link #run}.
+     */
+    public void runPinned(Map<String, ? extends OnnxTensorLike> inputs, OnnxTensor pinnedLogits,
+                          OnnxTensor[] pinnedPresent) throws OrtException {
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        pinned.put(ModelSignature.LOGITS, pinnedLogits);
+        for (int i = 0; i < pinnedPresent.length; i++) {
+            pinned.put(signature.cacheLayout().presentName(i), pinnedPresent[i]);
+        }
+        try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinned)) {
+            // every output is pinned: the result owns none of them
         }
     }
 

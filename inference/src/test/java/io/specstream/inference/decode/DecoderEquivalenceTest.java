@@ -240,6 +240,48 @@ class DecoderEquivalenceTest {
         }
     }
 
+    @Test
+    void aCacheLeftToOnnxRuntimeGivesTheSameLogitsBitForBitAsOnePinnedIntoOurBuffers() {
+        try (BatchedDecoder pinned = new BatchedDecoder(session, CompactionPolicy.defaults(), true);
+             BatchedDecoder allocated = new BatchedDecoder(session, CompactionPolicy.defaults(), false)) {
+            assertEquals(joinsAndLeaves(allocated), joinsAndLeaves(pinned));
+        }
+    }
+
+    /**
+     * Three groups joining at different steps, one sequence leaving: every rebuild path (a join, a removal's hole)
+     * reads the cache the steps before wrote. Every logit of every step, in order.
+     */
+    private static List<Float> joinsAndLeaves(BatchedDecoder decoder) {
+        List<Float> logits = new ArrayList<>();
+        List<SequenceId> running = new ArrayList<>(decoder.addGroup(PROMPT, 2).sequences());
+        for (int step = 0; step < 12; step++) {
+            if (step == 3) {
+                running.addAll(decoder.addGroup(OTHER_PROMPT, 1).sequences());
+            }
+            if (step == 5) {
+                decoder.remove(running.remove(0));
+            }
+            if (step == 7) {
+                running.addAll(decoder.addGroup(SHORT_PROMPT, 2).sequences());
+            }
+            List<StepRequest> requests = new ArrayList<>();
+            for (int r = 0; r < running.size(); r++) {
+                requests.add(StepRequest.of(running.get(r), 10 + 17 * step + r, 11 + r));
+            }
+            StepResult result = decoder.step(requests);
+            for (SequenceId id : running) {
+                SequenceLogits rows = result.logits(id);
+                for (int t = 0; t < rows.count(); t++) {
+                    for (float logit : rows.row(t)) {
+                        logits.add(logit);
+                    }
+                }
+            }
+        }
+        return logits;
+    }
+
     private static int[] greedyAlone(int[] prompt, int steps, List<float[]> logits) {
         int[] tokens = new int[steps];
         try (BatchedDecoder decoder = new BatchedDecoder(session)) {
