@@ -31,9 +31,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -79,13 +81,14 @@ public final class RunPipeline implements AutoCloseable {
         }
     }
 
-    /** How long {@link RunMode#PLAIN_EVERY_CORE}'s instances may take to share the prompts partitions out. */
+    /** How long the loops may take to join their groups and own partitions before {@link #start} gives up. */
     private static final Duration OWNERSHIP_PATIENCE = Duration.ofSeconds(60);
 
     private final OpenedResources opened = new OpenedResources();
     private final List<BackgroundLoop> loops = new ArrayList<>();
     private final List<String> pinning = new CopyOnWriteArrayList<>();
-    private final List<VerifyLoop> verifiers = new ArrayList<>();
+    /** Every loop's partitions now, verify and draft alike: {@link #start} returns once each owns some. */
+    private final List<Supplier<Set<Integer>>> owners = new ArrayList<>();
 
     private RunPipeline() {
     }
@@ -103,6 +106,7 @@ public final class RunPipeline implements AutoCloseable {
         RunPipeline pipeline = new RunPipeline();
         try {
             pipeline.launch(mode, models, modelFree, shape, metrics, steps, settings, catalogue);
+            pipeline.awaitEveryLoopOwningPartitions();
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
@@ -153,6 +157,7 @@ public final class RunPipeline implements AutoCloseable {
             DraftLoop draft = new DraftLoop(draftService, encoder(target), settings, catalogue, ConsumerGroups.DRAFT,
                     metrics).onLoopThread(pin("draft-loop", shape.draftCore()));
             loops.add(keep(BackgroundLoop.start(draft, "draft-loop")));
+            owners.add(draft::ownedPartitions);
         }
         if (drafting.drafts()) {
             measureStepCosts(engine, shape.verifyCore());
@@ -162,6 +167,7 @@ public final class RunPipeline implements AutoCloseable {
                 .onStepThread(pin("verify-loop", shape.verifyCore()))
                 .onPartitionsAssigned(keepCoreAlone("verify-loop", shape.verifyCore()));
         loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+        owners.add(verify::ownedPartitions);
     }
 
     /**
@@ -184,23 +190,24 @@ public final class RunPipeline implements AutoCloseable {
                 verify.onPartitionsAssigned(keepCoreAlone(name, shape.verifyCore()));
             }
             loops.add(keep(BackgroundLoop.start(verify, name)));
-            verifiers.add(verify);
+            owners.add(verify::ownedPartitions);
         }
-        awaitEveryVerifierOwningPartitions();
     }
 
     /**
-     * Returns once every verify instance owns prompts partitions: prompts published before the second instance joined
-     * would be admitted by the first, then handed over at the rebalance and decoded again.
+     * Returns once every loop owns partitions, i.e. has joined its group: the pipeline is then ready, so that the first
+     * prompts are not kept waiting for a group join (a quarter of a second here, which the benchmark's cells would
+     * otherwise count as the pipeline's time), and, with two verify instances, so that prompts published before the
+     * second joined are not admitted by the first, handed over at the rebalance and decoded again.
      */
-    private void awaitEveryVerifierOwningPartitions() {
+    private void awaitEveryLoopOwningPartitions() {
         long deadline = System.nanoTime() + OWNERSHIP_PATIENCE.toNanos();
-        while (verifiers.stream().anyMatch(verifier -> verifier.ownedPartitions().isEmpty())) {
+        while (owners.stream().anyMatch(owned -> owned.get().isEmpty())) {
             failure().ifPresent(e -> {
                 throw e;
             });
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the verify instances did not all own prompts partitions within "
+                throw new IllegalStateException("the verify and draft loops did not all own partitions within "
                         + OWNERSHIP_PATIENCE.toSeconds() + " s; the prompts topic needs a partition per instance");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
