@@ -6,6 +6,7 @@ import io.specstream.pipeline.cli.RunMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,7 +19,8 @@ import java.util.OptionalInt;
  * @param promptLimit the first this many prompts of the file; 0 means all
  * @param pin         pin the verify loop and the draft loop to cores 0 and 1 (when the machine has two)
  * @param repeats     how many times every cell runs, the whole grid once per repeat (so a repeat's cells share the
- *                    machine's mood): ratios are taken within a repeat, their median reported with its spread
+ *                    machine's mood), every other repeat in reverse order ({@link #cellsOfRepeat}): ratios are taken
+ *                    within a repeat, their median reported with its spread
  * @param policySwitch a target model directory published as policy version 1 before the second epoch, whose
  *                    requests name it: new weights between RL steps, acceptance reported per version
  */
@@ -58,6 +60,20 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
     public List<CellKey> cells() {
         return samplings.stream().flatMap(sampling -> concurrencies.stream().flatMap(concurrency ->
                 modes.stream().map(mode -> new CellKey(mode, sampling, concurrency)))).toList();
+    }
+
+    /**
+     * The cells of repeat {@code repeat} (from 1) in the order they run: odd repeats as {@link #cells()}, even ones
+     * reversed, so that a mode run after plain in one repeat runs before it in the next and a drift of the machine's
+     * speed within a repeat favours neither. Modes plain, fastest: repeat 1 runs plain, fastest; repeat 2 fastest,
+     * plain.
+     */
+    public List<CellKey> cellsOfRepeat(int repeat) {
+        List<CellKey> cells = new ArrayList<>(cells());
+        if (repeat % 2 == 0) {
+            Collections.reverse(cells);
+        }
+        return cells;
     }
 
     /** The draft model coupled and decoupled use: the first, as {@code specstream run} does. */

@@ -17,23 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
  * Everything a benchmark run measured, and the ratios between its cells — always between cells of this one run
  * (same models, prompts, machine), never against numbers from elsewhere.
  *
- * @param inProcessPlain per sampling and concurrency (as a plain-mode CellKey), the Kafka-free baseline
+ * @param inProcessPlain per sampling and concurrency (as a plain-mode CellKey), the Kafka-free baseline's runs in the
+ *                       order of the repeats, each run right after that repeat's pipeline plain cell
  * @param stepCosts      per concurrency, the target's forward at width w (element w - 1) over width 1, measured
  *                       on the verify core: c(B, w) / c(B, 1)
  * @param setting        what ran where: machine, models, workload, pinning — one line each
  */
-public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, InProcessRun> inProcessPlain,
+public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, List<InProcessRun>> inProcessPlain,
                            Map<Integer, double[]> stepCosts, List<String> setting, double wallSeconds) {
 
     public BenchResults {
         cells = List.copyOf(cells);
-        inProcessPlain = Map.copyOf(inProcessPlain);
+        inProcessPlain = inProcessPlain.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
         stepCosts = Map.copyOf(stepCosts);
         setting = List.copyOf(setting);
     }
@@ -85,8 +88,7 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
      * repeat; the median of the repeats' ratios.
      */
     public OptionalDouble speedup(CellKey key, RunMode base) {
-        double[] ratios = ratios(key, base);
-        return ratios.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(median(ratios));
+        return median(ratios(key, base));
     }
 
     /**
@@ -94,23 +96,23 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
      * ratios 0.95, 1.00, 1.05 → ±5 %. Empty with fewer than two repeats.
      */
     public OptionalDouble speedupSpread(CellKey key, RunMode base) {
-        double[] ratios = ratios(key, base);
-        if (ratios.length < 2) {
-            return OptionalDouble.empty();
-        }
-        return OptionalDouble.of((ratios[ratios.length - 1] - ratios[0]) / 2 / median(ratios));
+        return spread(ratios(key, base));
     }
 
-    /** Each repeat's ratio, sorted. */
+    /** Each repeat's ratio of throughputs, sorted. */
     private double[] ratios(CellKey key, RunMode base) {
-        List<CellResult> of = repeats(key);
-        List<CellResult> over = repeats(key.inMode(base));
+        return sortedRatios(repeats(key).stream().map(CellResult::tokensPerSecond).toList(),
+                repeats(key.inMode(base)).stream().map(CellResult::tokensPerSecond).toList());
+    }
+
+    /** {@code of[r] / over[r]} for every repeat r both ran, sorted; a ratio over 0 is left out. */
+    private static double[] sortedRatios(List<Double> of, List<Double> over) {
         int n = Math.min(of.size(), over.size());
         double[] ratios = new double[n];
         int kept = 0;
         for (int r = 0; r < n; r++) {
-            if (over.get(r).tokensPerSecond() > 0) {
-                ratios[kept++] = of.get(r).tokensPerSecond() / over.get(r).tokensPerSecond();
+            if (over.get(r) > 0) {
+                ratios[kept++] = of.get(r) / over.get(r);
             }
         }
         double[] sorted = Arrays.copyOf(ratios, kept);
@@ -118,9 +120,17 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
         return sorted;
     }
 
-    private static double median(double[] sorted) {
+    private static OptionalDouble median(double[] sorted) {
+        if (sorted.length == 0) {
+            return OptionalDouble.empty();
+        }
         int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return OptionalDouble.of(sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+    }
+
+    private static OptionalDouble spread(double[] sorted) {
+        return sorted.length < 2 ? OptionalDouble.empty()
+                : OptionalDouble.of((sorted[sorted.length - 1] - sorted[0]) / 2 / median(sorted).getAsDouble());
     }
 
     /**
@@ -133,26 +143,43 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
         return other.entrySet().stream().filter(e -> !e.getValue().equals(plain.get(e.getKey()))).count();
     }
 
-    /** Pipeline plain over in-process plain, minus one: what topics, serdes and transactions cost. */
+    /**
+     * Pipeline plain over in-process plain, minus one: what topics, serdes and transactions cost. With repeats, each
+     * repeat's pipeline cell against the baseline run right after it, the median of those ratios: a pipeline cell of
+     * 2.2 s and 1.8 s against 2.0 s and 1.5 s → ratios 1.1 and 1.2 → +15 %.
+     */
     public OptionalDouble kafkaOverhead(Sampling sampling, int concurrency) {
-        CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
-        InProcessRun inProcess = inProcessPlain.get(plain);
-        return cell(plain).filter(c -> inProcess != null && inProcess.seconds() > 0)
-                .map(c -> OptionalDouble.of(c.makespanSeconds() / inProcess.seconds() - 1))
-                .orElse(OptionalDouble.empty());
+        return median(overheadRatios(sampling, concurrency, CellResult::makespanSeconds, InProcessRun::seconds))
+                .stream().map(ratio -> ratio - 1).findFirst();
+    }
+
+    /** How far the repeats' overhead ratios lie apart, as {@link #speedupSpread}; empty with fewer than two. */
+    public OptionalDouble kafkaOverheadSpread(Sampling sampling, int concurrency) {
+        return spread(overheadRatios(sampling, concurrency, CellResult::makespanSeconds, InProcessRun::seconds));
     }
 
     /**
-     * The pipeline plain cell's forward time over the bare loop's, minus one: how much slower the same batched forward
-     * ran inside the pipeline's process.
+     * The pipeline plain cell's forward time over the bare loop's, minus one, paired by repeat like
+     * {@link #kafkaOverhead}: how much slower the same batched forward ran inside the pipeline's process.
      */
     public OptionalDouble forwardSlowdown(Sampling sampling, int concurrency) {
+        return median(overheadRatios(sampling, concurrency, c -> c.verifierTime().seconds(VerifierPhase.FORWARD),
+                InProcessRun::forwardSeconds)).stream().map(ratio -> ratio - 1).findFirst();
+    }
+
+    /** The median of the bare loop's runs at this sampling and concurrency, if it ran. */
+    public Optional<InProcessRun> inProcessPlain(Sampling sampling, int concurrency) {
+        List<InProcessRun> runs = new ArrayList<>(inProcessPlain.getOrDefault(
+                new CellKey(RunMode.PLAIN, sampling, concurrency), List.of()));
+        runs.sort(Comparator.comparingDouble(InProcessRun::seconds));
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get((runs.size() - 1) / 2));
+    }
+
+    private double[] overheadRatios(Sampling sampling, int concurrency, ToDoubleFunction<CellResult> pipeline,
+                                    ToDoubleFunction<InProcessRun> bare) {
         CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
-        InProcessRun inProcess = inProcessPlain.get(plain);
-        return cell(plain).filter(c -> inProcess != null && inProcess.forwardSeconds() > 0)
-                .map(c -> OptionalDouble.of(c.verifierTime().seconds(VerifierPhase.FORWARD)
-                        / inProcess.forwardSeconds() - 1))
-                .orElse(OptionalDouble.empty());
+        return sortedRatios(repeats(plain).stream().map(pipeline::applyAsDouble).toList(),
+                inProcessPlain.getOrDefault(plain, List.of()).stream().map(bare::applyAsDouble).toList());
     }
 
     /** The largest concurrency the plan ran: where the per-cell charts look. */

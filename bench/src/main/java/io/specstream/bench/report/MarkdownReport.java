@@ -209,26 +209,28 @@ public final class MarkdownReport {
         lines.add("## Kafka overhead");
         lines.add("");
         lines.add("Plain decoding through the pipeline against the same workload decoded in-process by the same "
-                + "engine in a bare loop (same batch limit, same core): what topics, serdes, polling and "
-                + "transactions cost. The forward columns split it: the batched forward alone, the same native "
-                + "computation in both; where the pipeline's is slower, that part of the overhead is not work added "
-                + "to the step thread but the same forward running slower between the step thread's other work and "
-                + "beside the broker, registry and I/O threads of the same process.");
+                + "engine in a bare loop (same batch limit, same core), run right after the pipeline's plain cell of "
+                + "the same repeat so that both meet the machine in the same state: what topics, serdes, polling and "
+                + "transactions cost (with repeats: the median of each repeat's ratio ± half their range over it, "
+                + "the seconds of the median runs). The forward columns split it: the batched forward alone, the "
+                + "same native computation in both; where the pipeline's is slower, that part of the overhead is not "
+                + "work added to the step thread but the same forward running slower between the step thread's "
+                + "other work and beside the broker, registry and I/O threads of the same process.");
         lines.add("");
         lines.add("| sampling | concurrency | pipeline plain s | in-process plain s | overhead | pipeline forward s "
                 + "| in-process forward s | forward slower by |");
         lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Sampling sampling : results.plan().samplings()) {
             for (int concurrency : results.plan().concurrencies()) {
-                CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
-                InProcessRun inProcess = results.inProcessPlain().get(plain);
-                results.cell(plain).filter(c -> inProcess != null).ifPresent(cell -> {
-                    double forward = cell.verifierTime().seconds(VerifierPhase.FORWARD);
-                    lines.add(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %s | %.2f | %.2f | %s |",
-                            sampling.label(), concurrency, cell.makespanSeconds(), inProcess.seconds(),
-                            percent(results.kafkaOverhead(sampling, concurrency)), forward,
-                            inProcess.forwardSeconds(), percent(results.forwardSlowdown(sampling, concurrency))));
-                });
+                Optional<InProcessRun> inProcess = results.inProcessPlain(sampling, concurrency);
+                results.cell(new CellKey(RunMode.PLAIN, sampling, concurrency)).filter(c -> inProcess.isPresent())
+                        .ifPresent(cell -> lines.add(String.format(Locale.ROOT,
+                                "| %s | %d | %.2f | %.2f | %s%s | %.2f | %.2f | %s |", sampling.label(), concurrency,
+                                cell.makespanSeconds(), inProcess.get().seconds(),
+                                percent(results.kafkaOverhead(sampling, concurrency)),
+                                spread(results.kafkaOverheadSpread(sampling, concurrency)),
+                                cell.verifierTime().seconds(VerifierPhase.FORWARD), inProcess.get().forwardSeconds(),
+                                percent(results.forwardSlowdown(sampling, concurrency)))));
             }
         }
         lines.add("");

@@ -38,7 +38,7 @@ class BenchResultsTest {
             cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.FASTEST, 1.5, List.of(1, 2, 3), List.of(4, 5, 7))),
-            Map.of(PLAIN, new InProcessRun(1.6, 1.2)), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 10);
+            Map.of(PLAIN, List.of(new InProcessRun(1.6, 1.2))), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 10);
 
     @Test
     void aSpeedupIsTheThroughputRatioToTheSameSamplingAndConcurrencyInTheBaseMode() {
@@ -117,5 +117,22 @@ class BenchResultsTest {
         assertEquals((2.0 - 0.8) / 2 / 1.0, repeated.speedupSpread(coupled, RunMode.PLAIN).getAsDouble(), 1e-12);
         assertEquals(1.0, repeated.cell(coupled).orElseThrow().makespanSeconds(), 1e-12, "the median run stands for the cell");
         assertTrue(results.speedupSpread(coupled, RunMode.PLAIN).isEmpty(), "one run has no spread");
+    }
+
+    @Test
+    void withRepeatsTheKafkaOverheadPairsEachPipelineCellWithTheBareLoopOfItsRepeat() {
+        BenchPlan twice = new BenchPlan(PLAN.modes(), PLAN.samplings(), PLAN.concurrencies(), 1, PLAN.prompts(), 0,
+                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 2, Optional.empty());
+        // pipeline 2.2 s, then 3.0 s; bare loop 2.0 s, then 2.5 s → ratios 1.1 and 1.2; unpaired, 3.0 / 2.0 would read +50 %
+        BenchResults repeated = new BenchResults(twice, List.of(
+                cell(RunMode.PLAIN, 2.2, List.of(1), List.of(2)),
+                cell(RunMode.PLAIN, 3.0, List.of(1), List.of(2))),
+                Map.of(PLAIN, List.of(new InProcessRun(2.0, 1.0), new InProcessRun(2.5, 1.5))), Map.of(), List.of(), 1);
+
+        assertEquals(0.15, repeated.kafkaOverhead(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertEquals((1.2 - 1.1) / 2 / 1.15, repeated.kafkaOverheadSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertEquals(2.0, repeated.inProcessPlain(Sampling.GREEDY, 8).orElseThrow().seconds(), 1e-12,
+                "the median run stands for the bare loop");
+        assertTrue(results.kafkaOverheadSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
     }
 }
