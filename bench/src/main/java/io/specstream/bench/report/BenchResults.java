@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * (same models, prompts, machine), never against numbers from elsewhere.
  *
  * @param inProcessPlain per sampling and concurrency (as a plain-mode CellKey), the Kafka-free baseline's runs in the
- *                       order of the repeats, each run right after that repeat's pipeline plain cell
+ *                       order of the repeats, each run right beside (before or after) that repeat's pipeline plain cell
  * @param stepCosts      per concurrency, the target's forward at width w (element w - 1) over width 1, measured
  *                       on the verify core: c(B, w) / c(B, 1)
  * @param setting        what ran where: machine, models, workload, pinning — one line each
@@ -145,7 +145,7 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
 
     /**
      * Pipeline plain over in-process plain, minus one: what topics, serdes and transactions cost. With repeats, each
-     * repeat's pipeline cell against the baseline run right after it, the median of those ratios: a pipeline cell of
+     * repeat's pipeline cell against the baseline run beside it, the median of those ratios: a pipeline cell of
      * 2.2 s and 1.8 s against 2.0 s and 1.5 s → ratios 1.1 and 1.2 → +15 %.
      */
     public OptionalDouble kafkaOverhead(Sampling sampling, int concurrency) {

@@ -209,8 +209,8 @@ public final class MarkdownReport {
         lines.add("## Kafka overhead");
         lines.add("");
         lines.add("Plain decoding through the pipeline against the same workload decoded in-process by the same "
-                + "engine in a bare loop (same batch limit, same core), run right after the pipeline's plain cell of "
-                + "the same repeat so that both meet the machine in the same state: what topics, serdes, polling and "
+                + "engine in a bare loop (same batch limit, same core), run right beside the pipeline's plain cell "
+                + "of the same repeat so that both meet the machine in the same state: what topics, serdes, polling and "
                 + "transactions cost (with repeats: the median of each repeat's ratio ± half their range over it, "
                 + "the seconds of the median runs). The forward columns split it: the batched forward alone, the "
                 + "same native computation in both; where the pipeline's is slower, that part of the overhead is not "
