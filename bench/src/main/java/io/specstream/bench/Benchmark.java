@@ -92,15 +92,15 @@ public final class Benchmark {
                     // the bare loop runs next to the pipeline's plain cell, before it where plain opens its group:
                     // the overhead's two sides meet the machine in the same state, and so do plain and the modes
                     boolean baselineFirst = i == 0 || !order.get(i - 1).inMode(RunMode.PLAIN).equals(key);
+                    Runnable baselineRun = () -> inProcess.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(runBaseline(baseline, key, workload, ofRepeat, progress));
                     if (plain && baselineFirst) {
-                        inProcess.computeIfAbsent(key, k -> new ArrayList<>()).add(runBaseline(baseline, key, workload,
-                                ofRepeat, progress));
+                        baselineRun.run();
                     }
                     progress.begin(key + ofRepeat, workload.sequences(), true);
                     cells.add(runner.run(key, workload, progress::show));
                     if (plain && !baselineFirst) {
-                        inProcess.computeIfAbsent(key, k -> new ArrayList<>()).add(runBaseline(baseline, key, workload,
-                                ofRepeat, progress));
+                        baselineRun.run();
                     }
                 }
             }

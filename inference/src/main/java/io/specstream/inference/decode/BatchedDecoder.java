@@ -60,6 +60,8 @@ public final class BatchedDecoder implements AutoCloseable {
     private final CacheRebuilder rebuilder;
     /** Where steps pin their {@code present.*} outputs: two pools, one for each step's output, alternating. */
     private final DirectBufferPool[] presentPools = {new DirectBufferPool(), new DirectBufferPool()};
+    /** A pool's buffer names, one per cache tensor: made once, not on every step. */
+    private final String[] presentBufferNames;
     private int nextPresentPool;
     /** Whether the graph takes pinned {@code present.*} outputs (see {@link #forward}). */
     private boolean pinsPresent;
@@ -90,6 +92,10 @@ public final class BatchedDecoder implements AutoCloseable {
         this.maxPositions = session.config().maxPositionEmbeddings();
         this.policy = policy;
         this.rebuilder = new CacheRebuilder(session.environment(), layout);
+        this.presentBufferNames = new String[layout.tensorCount()];
+        for (int i = 0; i < presentBufferNames.length; i++) {
+            presentBufferNames[i] = "present." + i;
+        }
     }
 
     /**
@@ -361,7 +367,7 @@ public final class BatchedDecoder implements AutoCloseable {
             DirectBufferPool pool = presentPools[nextPresentPool];
             FloatBuffer[] buffers = new FloatBuffer[layout.tensorCount()];
             for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = pool.floats("present." + i,
+                buffers[i] = pool.floats(presentBufferNames[i],
                         (long) batchSize * layout.kvHeads() * columns * layout.headDim());
             }
             CacheBlock present = CacheBlock.overBuffers(session.environment(), buffers, layout, batchSize, columns);

@@ -13,6 +13,7 @@ import io.specstream.inference.model.ModelSignature;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +28,8 @@ public final class DecoderSession implements AutoCloseable {
     private final ModelDirectory model;
     private final ModelSignature signature;
     private final Set<String> presentNames;
+    /** The {@code present.*} output names in cache-layout order, for {@link #runPinned}. */
+    private final List<String> presentOrder;
 
     private DecoderSession(OrtEnvironment environment, OrtSession session, ModelDirectory model, ModelSignature signature) {
         this.environment = environment;
@@ -38,6 +41,7 @@ public final class DecoderSession implements AutoCloseable {
             names.add(signature.cacheLayout().presentName(i));
         }
         this.presentNames = Set.copyOf(names);
+        this.presentOrder = List.copyOf(names);
     }
 
     /**
@@ -94,7 +98,7 @@ public final class DecoderSession implements AutoCloseable {
         Map<String, OnnxTensor> pinned = new HashMap<>();
         pinned.put(ModelSignature.LOGITS, pinnedLogits);
         for (int i = 0; i < pinnedPresent.length; i++) {
-            pinned.put(signature.cacheLayout().presentName(i), pinnedPresent[i]);
+            pinned.put(presentOrder.get(i), pinnedPresent[i]);
         }
         try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinned)) {
             // every output is pinned: the result owns none of them
