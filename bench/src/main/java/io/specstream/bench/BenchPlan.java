@@ -83,13 +83,13 @@ public record BenchPlan(List<RunMode> modes, List<Sampling> samplings, List<Inte
 
     /**
      * The drafters a cell of {@code mode} runs, by name: none for either plain, the first draft model for coupled and
-     * decoupled, every draft model and the model-free families for fastest.
+     * decoupled, every draft model and the model-free families for either fastest.
      */
     public List<String> drafters(RunMode mode) {
         return switch (mode) {
             case PLAIN, PLAIN_EVERY_CORE -> List.of();
             case COUPLED, DECOUPLED -> List.of(String.valueOf(singleDraftDir().getFileName()));
-            case FASTEST -> {
+            case FASTEST, FASTEST_NO_SELECTOR -> {
                 List<String> names = new ArrayList<>();
                 draftDirs.forEach(dir -> names.add(String.valueOf(dir.getFileName())));
                 Arrays.stream(ModelFreeDrafters.values()).map(ModelFreeDrafters::flagValue).forEach(names::add);

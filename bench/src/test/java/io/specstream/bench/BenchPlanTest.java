@@ -57,7 +57,7 @@ class BenchPlanTest {
         String err = CommandRefusal.of("bench", "--modes", "plain,turbo", "--model-dir", repo("models/target"),
                 "--draft-dirs", repo("models/draft-small"), "--prompts", repo("examples/prompts/rl-math.jsonl"));
 
-        assertTrue(err.contains("--modes 'turbo' is not valid; allowed values: plain, coupled, decoupled, fastest, plain_every_core"), err);
+        assertTrue(err.contains("--modes 'turbo' is not valid; allowed values: plain, coupled, decoupled, fastest, fastest_no_selector, plain_every_core"), err);
     }
 
     private static String repo(String path) {

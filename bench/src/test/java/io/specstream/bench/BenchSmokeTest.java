@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSmokeTest {
 
     private static final Path REPO = Path.of(System.getProperty("specstream.repo.dir", ".."));
-    private static final String[] MODES = {"plain", "plain_every_core", "coupled", "decoupled", "fastest"};
+    private static final String[] MODES = {"plain", "plain_every_core", "coupled", "decoupled", "fastest",
+            "fastest_no_selector"};
     private static final Pattern IMAGE = Pattern.compile("!\\[[^]]+]\\(([^)]+)\\)");
 
     @TempDir
@@ -103,7 +104,7 @@ class BenchSmokeTest {
     private static void assertEverySpeculativeCellHasARow(List<String> section, String rest) {
         for (String sampling : List.of("greedy", "T = 1")) {
             for (int concurrency : List.of(1, 8)) {
-                for (String mode : List.of("coupled", "decoupled", "fastest")) {
+                for (String mode : List.of("coupled", "decoupled", "fastest", "fastest_no_selector")) {
                     String prefix = "| " + sampling + " | " + concurrency + " | " + mode + " | ";
                     assertTrue(section.stream().anyMatch(line -> line.startsWith(prefix) && line.matches(rest)),
                             prefix + " missing in\n" + String.join("\n", section));
@@ -120,6 +121,14 @@ class BenchSmokeTest {
         // the step costs the limits come from: one row per concurrency, width 1 first at 1.00
         assertEquals(2, limits.stream().filter(line -> line.matches("\\| [18] \\| 1\\.00(, [0-9.]+)+ \\|")).count(),
                 String.join("\n", limits));
+    }
+
+    @Test
+    void fastestIsComparedWithTheSameDraftersWithoutTheSelectorInEveryCell() {
+        // both throughputs, both drafted shares, then fastest over fastest_no_selector
+        long rows = section("## What the selector brings").stream().filter(line -> line.matches(
+                "\\| (greedy|T = 1) \\| [18] \\| [0-9,]+ \\| [0-9,]+ \\| [0-9]+ % \\| [0-9]+ % \\| [0-9.]+× \\|")).count();
+        assertEquals(4, rows, String.join("\n", report));
     }
 
     @Test

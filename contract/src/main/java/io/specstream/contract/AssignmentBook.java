@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * is not running — means the default: every drafter runs and the longest valid tail is verified.
  *
  * <p>Example: {@code {drafters: [suffix, draft-small], primary: suffix, k: 6}} → suffix and draft-small run,
- * draft-tiny does not; the verifier tries suffix's tail first, at most 6 tokens of it.
+ * draft-tiny does not; the verifier tries suffix's tail first and drafters inside it draft 6 tokens (or the verifier's
+ * own longer length: its goodput controller decides how many a step verifies).
  */
 public final class AssignmentBook {
 

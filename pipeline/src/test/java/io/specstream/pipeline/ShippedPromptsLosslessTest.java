@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * DESIGN invariant 1 through the services and the broker, on the whole shipped prompt set (64 GRPO groups of 4):
  * the rollouts of every mode — plain, coupled and decoupled with draft-small, the model-free n-gram drafter
- * placed inside the verifier, and Fastest-of-N with every drafter family, the selector and the goodput controller — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
+ * placed inside the verifier, and Fastest-of-N with every drafter family, the selector (and without it) and the goodput controller — equal plain target decoding token for token, log-probs within 1e-5, greedy and sampled
  * at T = 1 — where a token differs, {@link TieCheck} shows the target's top-2 gap there is below 1e-4, else fails.
  */
 class ShippedPromptsLosslessTest {
@@ -83,7 +83,7 @@ class ShippedPromptsLosslessTest {
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"plain, greedy", "plain, T=1", "coupled, greedy", "coupled, T=1", "decoupled, greedy", "decoupled, T=1",
             "ngram-in-verifier, greedy", "ngram-in-verifier, T=1", "fastest, greedy", "fastest, T=1",
-            "fastest-model-free-in-draft, greedy"})
+            "fastest-model-free-in-draft, greedy", "fastest-no-selector, T=1"})
     void everyModeYieldsPlainTargetDecodingOnTheShippedPrompts(String mode, String sampling) throws Exception {
         List<RolloutRequest> requests = requests(sampling);
         List<CompletedRollout> expected = reference(sampling, requests);
@@ -110,7 +110,8 @@ class ShippedPromptsLosslessTest {
 
     private static Map<String, Rollout> run(String mode, TopicCatalogue topics, int count) throws Exception {
         if (mode.startsWith("fastest")) {
-            return runFastest(mode.equals("fastest-model-free-in-draft"), topics, count);
+            return runFastest(mode.equals("fastest-model-free-in-draft"), !mode.equals("fastest-no-selector"), topics,
+                    count);
         }
         String group = "verify-" + UUID.randomUUID();
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(DRAFT_TOKENS));
@@ -137,20 +138,26 @@ class ShippedPromptsLosslessTest {
      * draft-service every draft there comes through the topic, and the controller, on a loaded 2-core CI machine at
      * batch 64, may find no step worth widening (one CI run verified none): that case verifies every usable draft
      * ({@code WIDEST}), so that what it checks, the lossless path of draft-service's lookup tails, is exercised.
+     * Without the selector ({@code specstream run --mode fastest_no_selector}) every drafter drafts for every request
+     * and the verifier weighs every tail itself.
      */
-    private static Map<String, Rollout> runFastest(boolean modelFreeInDraft, TopicCatalogue topics, int count)
-            throws Exception {
+    private static Map<String, Rollout> runFastest(boolean modelFreeInDraft, boolean withSelector,
+                                                   TopicCatalogue topics, int count) throws Exception {
         String group = "verify-" + UUID.randomUUID();
         int maxDraft = 2 * DRAFT_TOKENS;
         try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft).withStepWidth(
                 modelFreeInDraft ? VerifyConfig.StepWidth.WIDEST : VerifyConfig.StepWidth.GOODPUT));
              ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS);
              ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, DRAFT_TOKENS);
-             SelectorService selector = new SelectorService(fixture.settings(), topics, SelectorConfig.defaults())) {
-            selector.start();
+             SelectorService selector = withSelector
+                     ? new SelectorService(fixture.settings(), topics, SelectorConfig.defaults()) : null) {
+            if (selector != null) {
+                selector.start();
+            }
             List<TailSource> draftService = new ArrayList<>(List.of(TailSource.runAhead(small), TailSource.runAhead(tiny)));
             List<Drafter> modelFree = ModelFreeDrafters.create("model-free", ModelFreeDrafters.all());
-            VerifierDrafting drafting = VerifierDrafting.fastest(modelFreeInDraft ? List.of() : modelFree, DRAFT_TOKENS);
+            VerifierDrafting ranked = VerifierDrafting.fastest(modelFreeInDraft ? List.of() : modelFree, DRAFT_TOKENS);
+            VerifierDrafting drafting = withSelector ? ranked : ranked.withoutSelector();
             if (modelFreeInDraft) {
                 modelFree.forEach(drafter -> draftService.add(TailSource.lookup(drafter, maxDraft)));
             }

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark plain vs coupled vs decoupled vs fastest through the same pipeline; writes a "
+        description = "Benchmark plain vs coupled vs decoupled vs fastest (with and without the selector) through the same pipeline; writes a "
                 + "Markdown report and PNG charts.")
 public final class BenchCommand implements Callable<Integer>, ProgressCommand {
 
@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer>, ProgressCommand {
     String size;
 
     @Option(names = "--modes", paramLabel = "MODES", split = ",",
-            defaultValue = "plain,plain_every_core,coupled,decoupled,fastest",
+            defaultValue = "plain,plain_every_core,coupled,decoupled,fastest,fastest_no_selector",
             description = "Modes to compare; plain is required (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 

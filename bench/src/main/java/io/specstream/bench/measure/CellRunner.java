@@ -71,7 +71,7 @@ public final class CellRunner {
     public CellResult run(CellKey key, Workload workload, IntConsumer progress) {
         TopicCatalogue catalogue = freshTopics();
         RunPipeline.Models models = new RunPipeline.Models(plan.targetDir(),
-                key.mode() == RunMode.FASTEST ? plan.draftDirs() : List.of(plan.singleDraftDir()), plan.k(),
+                key.mode().everyDrafter() ? plan.draftDirs() : List.of(plan.singleDraftDir()), plan.k(),
                 InferenceOptions.cpu(1));
         RunPipeline.ModelFree modelFree = new RunPipeline.ModelFree(
                 ModelFreeDrafters.create("model-free", ModelFreeDrafters.all()), Placement.VERIFY);

@@ -51,6 +51,7 @@ public final class MarkdownReport {
         acceptance(lines);
         acceptanceByPolicy(lines);
         limits(lines);
+        selectorWorth(lines);
         overhead(lines);
         verifierTime(lines);
         lines.add("## Charts");
@@ -185,6 +186,36 @@ public final class MarkdownReport {
         results.stepCosts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(row -> lines.add(
                 "| " + row.getKey() + " | " + Arrays.stream(row.getValue())
                         .mapToObj(c -> String.format(Locale.ROOT, "%.2f", c)).collect(Collectors.joining(", ")) + " |"));
+        lines.add("");
+    }
+
+    /** Where both Fastest-of-N modes ran: fastest against the same drafters with no selector ranking them. */
+    private void selectorWorth(List<String> lines) {
+        if (!results.plan().modes().containsAll(List.of(RunMode.FASTEST, RunMode.FASTEST_NO_SELECTOR))) {
+            return;
+        }
+        lines.add("## What the selector brings");
+        lines.add("");
+        lines.add("Fastest-of-N with the selector against the same drafters without it (fastest_no_selector: every "
+                + "drafter drafts for every request, the verifier's goodput controller weighs their tails on its own "
+                + "estimates, no acceptance is published): throughput, the share of sequence-steps that verified a "
+                + "draft, and the ratio (with repeats: the median of each repeat's ratio ± half their range).");
+        lines.add("");
+        lines.add("| sampling | concurrency | fastest tokens/s | without selector tokens/s | fastest drafted "
+                + "| without selector drafted | × without selector |");
+        lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (CellKey key : results.plan().cells()) {
+            if (key.mode() != RunMode.FASTEST) {
+                continue;
+            }
+            results.cell(key).ifPresent(with -> results.cell(key.inMode(RunMode.FASTEST_NO_SELECTOR)).ifPresent(
+                    without -> lines.add(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.0f %% | %.0f %% | %s |",
+                            key.sampling().label(), key.concurrency(), with.tokensPerSecond(),
+                            without.tokensPerSecond(), 100 * with.steps().draftedShare(),
+                            100 * without.steps().draftedShare(),
+                            ratio(results.speedup(key, RunMode.FASTEST_NO_SELECTOR))
+                                    + spread(results.speedupSpread(key, RunMode.FASTEST_NO_SELECTOR))))));
+        }
         lines.add("");
     }
 

@@ -75,7 +75,8 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "plain",
             description = "plain (no drafts), coupled (lock-step drafter inside the verifier), decoupled "
                     + "(one draft model as a service over topics), fastest (every drafter, the selector picking "
-                    + "per request) or plain_every_core (no drafts, one verify instance on each of the two cores the "
+                    + "per request), fastest_no_selector (the same drafters, none ranking them: the verifier weighs "
+                    + "every tail itself) or plain_every_core (no drafts, one verify instance on each of the two cores the "
                     + "speculative modes use) (default: ${DEFAULT-VALUE}).")
     String mode;
 
@@ -116,7 +117,7 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
         requireReadable("--prompts", prompts, false);
         requireReadable("--model-dir", modelDir, true);
         if (runMode.drafts()) {
-            for (Path dir : runMode == RunMode.FASTEST ? draftModelDirs : draftModelDirs.subList(0, 1)) {
+            for (Path dir : runMode.everyDrafter() ? draftModelDirs : draftModelDirs.subList(0, 1)) {
                 requireReadable("--draft-model-dir", dir, true);
             }
         }
@@ -182,7 +183,7 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
             // validated in every mode, so that a typo is named even where only fastest would run the drafters
             Placement where = Placement.parse("--model-free-placement", placement);
             var drafters = ModelFreeDrafters.create("--model-free", modelFree);
-            return new RunPipeline.ModelFree(runMode == RunMode.FASTEST ? drafters : List.of(), where);
+            return new RunPipeline.ModelFree(runMode.everyDrafter() ? drafters : List.of(), where);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -145,11 +145,12 @@ public final class VerifyCommand implements Callable<Integer> {
         InferenceOptions inference = InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads());
         OpenedResources opened = new OpenedResources();
         try {
-            // the selector may lengthen k up to twice the default where acceptance is high
+            // drafts of up to twice the default k, as in specstream run: the goodput controller verifies as much of
+            // them as its step costs make worth it
             int maxDraft = coupledDraftDir == null ? 2 * decoding.k() : decoding.k();
             VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(maxBatch, 512, maxDraft, modelDir, inference)));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
-            VerifierDrafting drafting = new VerifierDrafting(inVerifier, decoding.k(), draftService, selector,
+            VerifierDrafting drafting = new VerifierDrafting(inVerifier, maxDraft, draftService, selector,
                     Optional.empty());
             if (draftServiceDrafters != null) {
                 drafting = drafting.withDraftServiceDrafters(Set.copyOf(draftServiceDrafters));

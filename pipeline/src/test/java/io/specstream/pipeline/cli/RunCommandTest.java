@@ -40,6 +40,7 @@ class RunCommandTest {
         List<Rollout> coupled = run("coupled", prompts);
         List<Rollout> decoupled = run("decoupled", prompts);
         List<Rollout> fastest = run("fastest", prompts);
+        List<Rollout> withoutSelector = run("fastest_no_selector", prompts);
 
         assertEquals(expected, plain.size(), "plain: one line per sample");
         assertEquals(expected, coupled.size(), "coupled: one line per sample");
@@ -48,6 +49,8 @@ class RunCommandTest {
         assertSameRollouts(plain, decoupled, "decoupled");
         assertEquals(expected, fastest.size(), "fastest: one line per sample");
         assertSameRollouts(plain, fastest, "fastest");
+        assertEquals(expected, withoutSelector.size(), "fastest_no_selector: one line per sample");
+        assertSameRollouts(plain, withoutSelector, "fastest_no_selector");
         assertTrue(plain.stream().allMatch(r -> r.getResponseTokenIds().size() <= MAX_NEW_TOKENS),
                 "--max-new-tokens caps every response");
     }
@@ -97,7 +100,7 @@ class RunCommandTest {
         int exit = commandLine.execute("run", "--mode", "fast", "--out", dir.resolve("never.jsonl").toString());
 
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest, plain_every_core"),
+        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest, fastest_no_selector, plain_every_core"),
                 err.toString());
         assertTrue(Files.notExists(dir.resolve("never.jsonl")));
     }

@@ -160,10 +160,15 @@ final class DraftSources {
         return DraftCandidates.rankedOf(tails, draftLength(key.requestId()));
     }
 
-    /** The selector's k for the request, else the configured one (0 for decoupled: the engine's own cap). */
+    /**
+     * How many tokens the in-verifier drafters draft for the request and a step may verify of any tail: the configured
+     * length, or the selector's k where it is longer (0 for decoupled: the engine's own cap). The selector's k never
+     * shortens it: how much of a draft a step verifies is the goodput controller's choice (DESIGN, speculation
+     * control), made on the verifier's own step costs and estimates, which a per-request k set from load could only
+     * undercut. Example: configured 8, assignment k 4 → 8; configured 4, assignment k 6 → 6.
+     */
     private int draftLength(String requestId) {
-        int assigned = assignments.k(requestId);
-        return assigned > 0 ? assigned : drafting.k();
+        return Math.max(assignments.k(requestId), drafting.k());
     }
 
     /** Drafting time of each drafter's tail for {@code key} this step, in microseconds (absent: unknown). */

@@ -17,6 +17,7 @@ import java.util.Set;
  * VerifierDrafting.coupled(modelDrafter, 4);                         // lock step, no topics
  * VerifierDrafting.decoupled();                                      // draft-batches only
  * VerifierDrafting.fastest(List.of(ngram, suffix), 4);               // both, ranked by the selector
+ * VerifierDrafting.fastest(List.of(ngram, suffix), 4).withoutSelector(); // both, weighed by the verifier alone
  * VerifierDrafting.fastest(List.of(ngram), 4)
  *         .withDraftServiceDrafters(Set.of("draft-small"));          // ... and assignments naming others refused
  * }</pre>
@@ -64,6 +65,14 @@ public record VerifierDrafting(List<Drafter> inVerifier, int k, boolean readsDra
     /** The same, knowing that draft-service runs exactly {@code names}. */
     public VerifierDrafting withDraftServiceDrafters(Set<String> names) {
         return new VerifierDrafting(inVerifier, k, readsDraftsTopic, followsAssignments, Optional.of(names));
+    }
+
+    /**
+     * The same drafters with no selector ranking them: no assignments read, no acceptance published; every drafter
+     * drafts for every request and the goodput controller weighs their tails on the verifier's own estimates.
+     */
+    public VerifierDrafting withoutSelector() {
+        return new VerifierDrafting(inVerifier, k, readsDraftsTopic, false, draftServiceDrafters);
     }
 
     /** Whether any draft can reach the verifier (every mode but plain). */
