@@ -49,6 +49,12 @@ public final class BatchedDecoder implements AutoCloseable {
 
     /** Prompt tokens per prefill run. */
     static final int PREFILL_CHUNK = 256;
+    /**
+     * Bytes of prefilled prompts kept for reuse ({@link PromptCache}) unless told otherwise: the shipped target's
+     * 2 KiB a token makes that some 32,000 prompt tokens, every prompt of an RL dataset of a few hundred; on a large
+     * model far fewer, and the least recently used make room.
+     */
+    public static final long DEFAULT_PROMPT_CACHE_BYTES = 64L << 20;
 
     private final DecoderSession session;
     private final CacheLayout layout;
@@ -68,6 +74,8 @@ public final class BatchedDecoder implements AutoCloseable {
     private final Map<SequenceId, SequenceState> sequences = new LinkedHashMap<>();
     /** Blocks outside the batch: prefilled groups not yet fed, idle sequences that left the batch. */
     private final List<CacheBlock> outside = new ArrayList<>();
+    /** Prefilled prompts kept for reuse: owned there until evicted, then here in {@code outside}. */
+    private final PromptCache prompts;
 
     private CacheBlock batch;
     private SequenceState[] rows = new SequenceState[0];
@@ -79,11 +87,17 @@ public final class BatchedDecoder implements AutoCloseable {
     }
 
     public BatchedDecoder(DecoderSession session, CompactionPolicy policy) {
-        this(session, policy, true);
+        this(session, policy, DEFAULT_PROMPT_CACHE_BYTES, true);
+    }
+
+    /** Keeping at most {@code promptCacheBytes} of prefilled prompts for reuse (0: none). */
+    public BatchedDecoder(DecoderSession session, CompactionPolicy policy, long promptCacheBytes) {
+        this(session, policy, promptCacheBytes, true);
     }
 
     /** {@code pinsPresent} false: ONNX Runtime allocates every step's cache, as for a graph that refuses pinning. */
-    BatchedDecoder(DecoderSession session, CompactionPolicy policy, boolean pinsPresent) {
+    BatchedDecoder(DecoderSession session, CompactionPolicy policy, long promptCacheBytes, boolean pinsPresent) {
+        this.prompts = new PromptCache(promptCacheBytes);
         this.pinsPresent = pinsPresent;
         this.session = session;
         this.layout = session.cacheLayout();
@@ -100,7 +114,8 @@ public final class BatchedDecoder implements AutoCloseable {
 
     /**
      * Computes {@code prompt} once and forks its cache to {@code samples} new sequences, which join the batch at
-     * the next step. Their first token is sampled from the returned last-position logits.
+     * the next step. Their first token is sampled from the returned last-position logits. A prompt computed before
+     * and still kept ({@link PromptCache}) is not computed again.
      */
     public PrefilledGroup addGroup(int[] prompt, int samples) {
         if (samples < 1) {
@@ -114,6 +129,18 @@ public final class BatchedDecoder implements AutoCloseable {
                     + maxPositions);
         }
         checkTokens(prompt, "prompt");
+        PromptCache.Kept kept = prompts.find(prompt).orElseGet(() -> prefill(prompt));
+        List<SequenceId> ids = new ArrayList<>(samples);
+        for (int s = 0; s < samples; s++) {
+            SequenceId id = new SequenceId(nextId++);
+            sequences.put(id, new SequenceState(id, SlotList.range(prompt.length), kept.block(), 0, steps));
+            ids.add(id);
+        }
+        return new PrefilledGroup(ids, kept.lastLogits().clone());
+    }
+
+    /** Runs the prefill of {@code prompt}, and keeps it for reuse if it fits the prompt cache. */
+    private PromptCache.Kept prefill(int[] prompt) {
         float[] last = new float[vocab];
         CacheBlock block = CacheBlock.empty(session.environment(), layout, 1);
         try {
@@ -142,14 +169,18 @@ public final class BatchedDecoder implements AutoCloseable {
             block.close();
             throw e;
         }
-        outside.add(block);
-        List<SequenceId> ids = new ArrayList<>(samples);
-        for (int s = 0; s < samples; s++) {
-            SequenceId id = new SequenceId(nextId++);
-            sequences.put(id, new SequenceState(id, SlotList.range(prompt.length), block, 0, steps));
-            ids.add(id);
+        long bytes = prompt.length * layout.bytesPerToken();
+        List<CacheBlock> handedBack = prompts.keep(prompt, block, last, bytes);
+        outside.addAll(handedBack);
+        if (!handedBack.contains(block)) {
+            closeUnusedOutside(); // the evicted that no sequence waits on; the new block has no sequence yet
         }
-        return new PrefilledGroup(ids, last);
+        return new PromptCache.Kept(block, last, bytes);
+    }
+
+    /** Prompts that joined from a prefill kept from before instead of a prefill of their own, so far. */
+    public long promptsReused() {
+        return prompts.reused();
     }
 
     /** Drops a sequence; its row is masked until the next compaction frees it. */
@@ -258,6 +289,7 @@ public final class BatchedDecoder implements AutoCloseable {
         }
         outside.forEach(CacheBlock::close);
         outside.clear();
+        prompts.close();
         sequences.clear();
         rows = new SequenceState[0];
     }

@@ -242,8 +242,10 @@ class DecoderEquivalenceTest {
 
     @Test
     void aCacheLeftToOnnxRuntimeGivesTheSameLogitsBitForBitAsOnePinnedIntoOurBuffers() {
-        try (BatchedDecoder pinned = new BatchedDecoder(session, CompactionPolicy.defaults(), true);
-             BatchedDecoder allocated = new BatchedDecoder(session, CompactionPolicy.defaults(), false)) {
+        try (BatchedDecoder pinned = new BatchedDecoder(session, CompactionPolicy.defaults(),
+                     BatchedDecoder.DEFAULT_PROMPT_CACHE_BYTES, true);
+             BatchedDecoder allocated = new BatchedDecoder(session, CompactionPolicy.defaults(),
+                     BatchedDecoder.DEFAULT_PROMPT_CACHE_BYTES, false)) {
             assertEquals(joinsAndLeaves(allocated), joinsAndLeaves(pinned));
         }
     }
