@@ -11,6 +11,11 @@ import java.util.OptionalDouble;
  */
 public record Load(int batchSize, OptionalDouble draftBusy, int draftInstances) {
 
+    /** The same draft side at a verify batch of {@code size}. */
+    public Load withBatchSize(int size) {
+        return new Load(size, draftBusy, draftInstances);
+    }
+
     public static Load verifyOnly(int batchSize) {
         return new Load(batchSize, OptionalDouble.empty(), 0);
     }

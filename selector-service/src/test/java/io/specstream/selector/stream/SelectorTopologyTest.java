@@ -18,6 +18,7 @@ import io.specstream.testkit.TestRegistryExtension;
 import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.catalogue.Topics;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -111,6 +112,24 @@ class SelectorTopologyTest {
 
         send(step("r1", SMALL_BATCH).verified("ngram", 4, 3).build());
         assertEquals("ngram", single(assignments.readValuesToList()).getPrimary());
+    }
+
+    @Test
+    void aBatchOfManyStepsDecidesAsTheSameStepsSentOneByOne() {
+        List<AcceptanceEvent> together = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            send(step("r1", SMALL_BATCH).verified("ngram", 4, 1).alternative("suffix", 4, 3).build());
+            together.add(step("r2", SMALL_BATCH).verified("ngram", 4, 1).alternative("suffix", 4, 3).build());
+            together.add(step("r3", SMALL_BATCH).verified("ngram", 4, 3).alternative("suffix", 4, 0).build());
+        }
+        acceptance.pipeInput(null, AcceptanceBatch.newBuilder().setEvents(together).setTimestampMs(NOW).build(), NOW);
+
+        Map<String, DrafterAssignment> latest = assignments.readKeyValuesToMap();
+        assertEquals("suffix", latest.get("r1").getPrimary());
+        assertEquals(latest.get("r1").getPrimary(), latest.get("r2").getPrimary(), "same steps, same choice");
+        assertEquals(latest.get("r1").getDrafters(), latest.get("r2").getDrafters());
+        assertEquals(latest.get("r1").getK(), latest.get("r2").getK());
+        assertEquals("ngram", latest.get("r3").getPrimary(), "each request of the batch folds its own events");
     }
 
     @Test

@@ -9,10 +9,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import java.util.List;
 
 /**
- * The {@code verify-hints} thread's work: each round's steps as one commit batch and one acceptance batch per
- * partition ({@link StepBatches}), on the plain producer. Never waits for a transaction, so a drafter hears of a
- * commit one send after the step, however long the completions thread takes. Its producer, thread-safe, also
- * carries the step thread's dead letters (rare: bad input).
+ * The {@code verify-hints} thread's work: each round's steps as one commit batch per partition, and the acceptance
+ * events of the last 20 ms or so as one acceptance batch per partition ({@link StepBatches}), on the plain producer.
+ * Never waits for a transaction, so a drafter hears of a commit one send after the step, however long the completions
+ * thread takes. Its producer, thread-safe, also carries the step thread's dead letters (rare: bad input).
  */
 final class HintSender implements OutputThread.Work<StepReport> {
 
@@ -24,7 +24,7 @@ final class HintSender implements OutputThread.Work<StepReport> {
     HintSender(ClientSettings settings, OutputRecords records, Publication publication, MeterRegistry meterRegistry) {
         this.producer = new KafkaProducer<>(settings.producer());
         this.meters = new KafkaClientMeters(meterRegistry).producer(producer);
-        this.batches = new StepBatches(records, publication);
+        this.batches = new StepBatches(records, publication, System.nanoTime());
         this.deadLetters = records.deadLetters(producer);
     }
 
@@ -35,17 +35,19 @@ final class HintSender implements OutputThread.Work<StepReport> {
     @Override
     public void round(List<StepReport> steps) {
         steps.forEach(batches::add);
-        batches.send(producer);
+        batches.send(producer, System.nanoTime());
     }
 
+    /** Back as soon as waiting acceptance events are due, so that the last ones of a run are not held back. */
     @Override
     public long idleMs() {
-        return 1_000;
+        return batches.acceptanceDueInMs(System.nanoTime()).orElse(1_000);
     }
 
     @Override
     public void close() {
         try (meters) {
+            batches.sendAcceptance(producer);
             producer.close();
         }
     }

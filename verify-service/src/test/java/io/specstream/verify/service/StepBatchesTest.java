@@ -1,0 +1,114 @@
+package io.specstream.verify.service;
+
+import io.specstream.contract.SequenceKey;
+import io.specstream.schemas.avro.AcceptanceBatch;
+import io.specstream.schemas.avro.AcceptanceEvent;
+import io.specstream.schemas.avro.CommitBatch;
+import io.specstream.schemas.avro.RolloutRequest;
+import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.topology.catalogue.TopicSpec;
+import io.specstream.topology.catalogue.Topics;
+import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.StepOutcome;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The {@code verify-hints} records on the real broker: a commit batch every round, for draft-service; the acceptance
+ * events, which only the selector reads, together every 20 ms at most.
+ */
+class StepBatchesTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private static PipelineFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = new PipelineFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void commitsGoOutEveryRoundAndAcceptanceEventsTogetherOnceTwentyMillisecondsPassed() {
+        TopicCatalogue topics = fixture.freshTopics();
+        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
+                new Publication(true, true), 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
+            batches.add(step(0, 7));
+            batches.send(producer, 1 * MS);
+            assertEquals(OptionalLong.of(19), batches.acceptanceDueInMs(1 * MS), "the first event waits 19 ms more");
+            batches.add(step(1, 8));
+            batches.send(producer, 12 * MS);
+            batches.add(step(2, 9));
+            batches.send(producer, 21 * MS);
+            assertEquals(OptionalLong.empty(), batches.acceptanceDueInMs(21 * MS), "nothing waits once they went out");
+            batches.add(step(3, 10));
+            batches.send(producer, 30 * MS);
+            producer.flush();
+        }
+
+        List<CommitBatch> commits = read(topics, Topics.COMMITS, 4);
+        List<AcceptanceBatch> acceptance = read(topics, Topics.ACCEPTANCE, 1);
+
+        assertEquals(4, commits.size(), "a commit batch per round");
+        assertEquals(1, acceptance.size(), "one acceptance batch: the fourth step's event still waits");
+        assertEquals(List.of(1, 2, 3), acceptance.get(0).getEvents().stream()
+                .map(AcceptanceEvent::getCommittedLength).toList(), "the first three steps' events in one batch, in order");
+        assertEquals(OptionalLong.of(11), batches.acceptanceDueInMs(30 * MS), "the fourth waits for the next window");
+    }
+
+    private static StepReport step(int position, int token) {
+        RolloutSpec spec = RolloutSpec.greedy("r1", new int[] {5, 7}, 1, 32);
+        Admission admission = new Admission(RolloutRequest.newBuilder().setRequestId("r1").setPromptText("Q").build(),
+                spec, 0, new TopicPartition("prompts", 0), 0, 0);
+        StepOutcome outcome = new StepOutcome(new SequenceKey("r1", 0), position, new int[] {token}, Optional.empty(),
+                0, 0, Optional.empty());
+        return new StepReport(0, 100, 1, List.of(new StepReport.Sequence(admission, outcome, Map.of())), List.of());
+    }
+
+    /** At least {@code count} values of {@code spec}'s topic, in order. */
+    private static <V> List<V> read(TopicCatalogue topics, TopicSpec<String, V> spec, int count) {
+        Map<String, Object> config = new HashMap<>(fixture.settings().kafkaCommon());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                spec.valueSerde(fixture.registry()).deserializer())) {
+            consumer.subscribe(List.of(topics.name(spec)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (values.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            // anything more that was sent would be in the same fetches: one more short poll to see it
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> values.add(record.value()));
+        }
+        return values;
+    }
+}
