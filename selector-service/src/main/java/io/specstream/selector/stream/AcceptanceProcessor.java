@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * partition, the one its record was written to, so each request's state lives in this task's store as if the events
  * had come one by one keyed by request id. Per batch, each request's state is read, folded with all its events in
  * order, decided on and written once, and the draft load is read once: a batch of 25 steps of one request costs one
- * store round trip and one look at the heartbeats, not 25 (at one sequence that was a tenth of a core). The record
- * timestamp is "now" for heartbeat staleness, so replays decide as the first run did.
+ * store round trip (a JSON read and write) and one look at the heartbeats, not 25. The record timestamp is "now" for
+ * heartbeat staleness, so replays decide as the first run did.
  */
 final class AcceptanceProcessor implements Processor<String, AcceptanceBatch, String, DrafterAssignment> {
 
