@@ -2,6 +2,7 @@ package io.specstream.selector.state;
 
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.DraftAlternative;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,20 +34,32 @@ public record RequestState(Map<String, DrafterEstimate> drafters, Set<Integer> f
      * observation (an alternative's {@code agreed} is what it would have had accepted), the sample's end is noted.
      */
     public RequestState record(AcceptanceEvent event, double decay) {
+        return recordAll(List.of(event), decay);
+    }
+
+    /**
+     * The state after {@code events}, in order, exactly as {@link #record} applied to each in turn, copying the maps
+     * once rather than once per event (a batch holds every step of the last 20 ms or so: 64 sequences' events each).
+     */
+    public RequestState recordAll(List<AcceptanceEvent> events, double decay) {
         Map<String, DrafterEstimate> updated = new TreeMap<>(drafters);
-        if (event.getDrafter() != null) {
-            observe(updated, event.getDrafter(), decay, event.getProposed(), event.getAccepted(),
-                    event.getDraftCostMicros());
-        }
-        for (DraftAlternative alternative : event.getAlternatives()) {
-            observe(updated, alternative.getDrafter(), decay, alternative.getProposed(),
-                    alternative.getAgreed(), alternative.getDraftCostMicros());
-        }
         Set<Integer> finished = new TreeSet<>(finishedSamples);
-        if (event.getFinished()) {
-            finished.add(event.getSampleIndex());
+        int group = groupSize;
+        for (AcceptanceEvent event : events) {
+            if (event.getDrafter() != null) {
+                observe(updated, event.getDrafter(), decay, event.getProposed(), event.getAccepted(),
+                        event.getDraftCostMicros());
+            }
+            for (DraftAlternative alternative : event.getAlternatives()) {
+                observe(updated, alternative.getDrafter(), decay, alternative.getProposed(),
+                        alternative.getAgreed(), alternative.getDraftCostMicros());
+            }
+            if (event.getFinished()) {
+                finished.add(event.getSampleIndex());
+            }
+            group = Math.max(group, event.getGroupSize());
         }
-        return new RequestState(updated, finished, Math.max(groupSize, event.getGroupSize()), emitted);
+        return new RequestState(updated, finished, group, emitted);
     }
 
     /** True once every sample has finished; an unknown group size (0) counts as one sample. */

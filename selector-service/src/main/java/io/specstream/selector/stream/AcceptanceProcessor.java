@@ -70,10 +70,8 @@ final class AcceptanceProcessor implements Processor<String, AcceptanceBatch, St
 
     /** {@code events}, in order, all of request {@code requestId}. */
     private void process(String requestId, List<AcceptanceEvent> events, Load draftSide, long timestamp) {
-        RequestState state = Optional.ofNullable(requests.get(requestId)).orElseGet(RequestState::empty);
-        for (AcceptanceEvent event : events) {
-            state = state.record(event, config.decay());
-        }
+        RequestState state = Optional.ofNullable(requests.get(requestId)).orElseGet(RequestState::empty)
+                .recordAll(events, config.decay());
         metrics.events().increment(events.size());
         if (state.allFinished()) {
             requests.delete(requestId);
