@@ -2,6 +2,7 @@ package io.specstream.inference.decode;
 
 import io.specstream.inference.TestModels;
 import io.specstream.inference.runtime.DecoderSession;
+import io.specstream.inference.sampling.TokenSampler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,24 +101,24 @@ class PromptCacheTest {
         PrefilledGroup first = decoder.addGroup(PROMPT, 1);
         logits.add(first.lastLogits());
         SequenceId a = first.sequences().get(0);
-        int nextA = argmax(first.lastLogits());
+        int nextA = TokenSampler.argmax(first.lastLogits());
         for (int step = 0; step < STEPS; step++) {
             float[] row = decoder.step(List.of(StepRequest.of(a, nextA))).logits(a).row(0);
             logits.add(row);
-            nextA = argmax(row);
+            nextA = TokenSampler.argmax(row);
         }
         PrefilledGroup second = decoder.addGroup(PROMPT, 2);
         logits.add(second.lastLogits());
         SequenceId b = second.sequences().get(1);
-        int nextB = argmax(second.lastLogits());
+        int nextB = TokenSampler.argmax(second.lastLogits());
         for (int step = 0; step < STEPS; step++) {
             StepResult result = decoder.step(List.of(StepRequest.of(a, nextA), StepRequest.of(b, nextB)));
             float[] rowA = result.logits(a).row(0);
             float[] rowB = result.logits(b).row(0);
             logits.add(rowA);
             logits.add(rowB);
-            nextA = argmax(rowA);
-            nextB = argmax(rowB);
+            nextA = TokenSampler.argmax(rowA);
+            nextB = TokenSampler.argmax(rowB);
         }
         return logits;
     }
@@ -127,16 +128,6 @@ class PromptCacheTest {
         PrefilledGroup waiting = decoder.addGroup(PROMPT, 1);
         decoder.addGroup(OTHER_PROMPT, 1);
         SequenceId id = waiting.sequences().get(0);
-        return decoder.step(List.of(StepRequest.of(id, argmax(waiting.lastLogits())))).logits(id).row(0);
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return decoder.step(List.of(StepRequest.of(id, TokenSampler.argmax(waiting.lastLogits())))).logits(id).row(0);
     }
 }
