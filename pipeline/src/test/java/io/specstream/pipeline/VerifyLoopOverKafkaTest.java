@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,12 +159,18 @@ class VerifyLoopOverKafkaTest {
         assertTrue(accepted != null && accepted.count() > 0, "the verifier accepted no draft-tiny token");
     }
 
+    /**
+     * The tails of every request are published before the verifier starts, and so is the first prompt, whose reading
+     * places the drafts partition; the other prompts follow once the step thread has received every tail, so that
+     * their tails are on hand at their admission however slow the hint thread (a CI run once decoded every request
+     * before its first poll).
+     */
     @Test
     void tailsPublishedBeforeTheVerifierStartedAreVerified() throws Exception {
         TopicCatalogue topics = fixture.freshTopics();
         List<RolloutRequest> requests = requests("early", 0.8f);
         List<CompletedRollout> expected = plainRollouts(requests);
-        requests.forEach(request -> fixture.publishTo(topics, 0, request));
+        fixture.publishTo(topics, 0, requests.get(0));
         // what draft-service would have drafted from the prompts alone, had it run before this verifier: the target's
         // own opening tokens, so every greedy one is accepted
         publishOpeningTails(topics, 0, expected);
@@ -175,6 +182,10 @@ class VerifyLoopOverKafkaTest {
             VerifyLoop verifying = new VerifyLoop(serial, encoder, fixture.settings(), topics, id, id + "-tx",
                     VerifierDrafting.decoupled(), meters);
             try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifying, "verify")) {
+                Await.until("the step thread received every tail", () -> Optional.ofNullable(
+                        meters.find(VerifyMetrics.DRAFT_TAILS).tag(VerifyMetrics.DRAFTER_TAG, OPENING_DRAFTER)
+                                .counter()).map(Counter::count).orElse(0.0) >= expected.size());
+                requests.subList(1, requests.size()).forEach(request -> fixture.publishTo(topics, 0, request));
                 rollouts = fixture.rollouts(topics, expected.size());
             }
         }

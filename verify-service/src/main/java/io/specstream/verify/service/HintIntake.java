@@ -34,6 +34,7 @@ final class HintIntake {
     private final DraftSources sources;
     private final RequestBook book;
     private final InputRecords input;
+    private final VerifyMetrics metrics;
     private final String draftsTopic;
     private final String assignmentsTopic;
     private final EarlyTails early = new EarlyTails();
@@ -41,10 +42,11 @@ final class HintIntake {
     private final Set<TopicPartition> unplaced = new HashSet<>();
 
     HintIntake(Optional<HintReader> reader, VerifierDrafting drafting, InputRecords input, DraftSources sources,
-               RequestBook book, TopicCatalogue catalogue) {
+               RequestBook book, TopicCatalogue catalogue, VerifyMetrics metrics) {
         this.reader = reader;
         this.drafting = drafting;
         this.input = input;
+        this.metrics = metrics;
         this.sources = sources;
         this.book = book;
         this.draftsTopic = catalogue.name(Topics.DRAFTS);
@@ -67,6 +69,7 @@ final class HintIntake {
     }
 
     private void offer(InputRecords.OfferedTail offered) {
+        metrics.tailReceived(offered.tail().drafter());
         if (book.running(offered.key())) {
             sources.offered(offered.key(), offered.tail(), offered.costMicros());
         } else {

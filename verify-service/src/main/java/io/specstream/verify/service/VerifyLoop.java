@@ -207,7 +207,8 @@ public final class VerifyLoop implements Runnable, AutoCloseable {
             InputRecords input = new InputRecords(registry, output.deadLetters());
             PromptAdmission admission = new PromptAdmission(engines, policyConfig.policyWait(), specs, book, input,
                     output, metrics, restoreConsumer, catalogue.name(Topics.SEQUENCES));
-            HintIntake hints = new HintIntake(Optional.ofNullable(hintReader), drafting, input, sources, book, catalogue);
+            HintIntake hints = new HintIntake(Optional.ofNullable(hintReader), drafting, input, sources, book, catalogue,
+                    metrics);
             ownership = new PartitionOwnership(admission, hints, output, () -> complete(output), this::release,
                     onAssigned);
             prompts.subscribe(List.of(catalogue.name(Topics.PROMPTS)), ownership);

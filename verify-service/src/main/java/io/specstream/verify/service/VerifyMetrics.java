@@ -36,6 +36,7 @@ public final class VerifyMetrics {
     public static final String SEQUENCE_STEPS = "specstream.verify.sequence.steps";
     public static final String DRAFT_PROPOSED = "specstream.verify.draft.proposed";
     public static final String DRAFT_ACCEPTED = "specstream.verify.draft.accepted";
+    public static final String DRAFT_TAILS = "specstream.verify.draft.tails";
     public static final String ROLLOUTS = "specstream.verify.rollouts";
     public static final String ACTIVE_SEQUENCES = "specstream.verify.active.sequences";
     public static final String RESTORED_SEQUENCES = "specstream.verify.restored.sequences";
@@ -65,6 +66,7 @@ public final class VerifyMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, Counter> proposed = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<String, Counter> tails = new HashMap<>();
     private final Map<VerifierPhase, Counter> time = new EnumMap<>(VerifierPhase.class);
     private final Map<Long, PolicyCounters> perPolicy = new HashMap<>();
 
@@ -102,6 +104,13 @@ public final class VerifyMetrics {
             time.put(phase, Counter.builder(TIME).baseUnit("seconds").tag(PHASE_TAG, phase.tag())
                     .description("Wall time of the verifier's step thread, by phase").register(registry));
         }
+    }
+
+    /** A usable tail of draft-service's {@code drafter} reached the step thread, for a sequence running or to come. */
+    void tailReceived(String drafter) {
+        tails.computeIfAbsent(drafter, name -> Counter.builder(DRAFT_TAILS).tag(DRAFTER_TAG, name)
+                .description("Usable draft-service tails the step thread received, per drafter").register(registry))
+                .increment();
     }
 
     /** {@code nanos} of the step thread's wall time went to {@code phase}. */
