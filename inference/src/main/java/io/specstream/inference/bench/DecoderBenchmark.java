@@ -9,6 +9,7 @@ import io.specstream.inference.model.CacheLayout;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
+import io.specstream.inference.sampling.TokenSampler;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public final class DecoderBenchmark {
             PrefilledGroup group = decoder.addGroup(prompt, batch);
             List<SequenceId> ids = group.sequences();
             int[] next = new int[batch];
-            java.util.Arrays.fill(next, argmax(group.lastLogits()));
+            java.util.Arrays.fill(next, TokenSampler.argmax(group.lastLogits()));
             for (int i = 0; i < WARMUP_STEPS; i++) {
                 plainStep(decoder, ids, next);
             }
@@ -176,15 +177,5 @@ public final class DecoderBenchmark {
         java.util.Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

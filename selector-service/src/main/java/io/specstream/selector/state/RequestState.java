@@ -30,16 +30,10 @@ public record RequestState(Map<String, DrafterEstimate> drafters, Set<Integer> f
     }
 
     /**
-     * The state after one acceptance event: the verified drafter and every alternative each count as one
-     * observation (an alternative's {@code agreed} is what it would have had accepted), the sample's end is noted.
-     */
-    public RequestState record(AcceptanceEvent event, double decay) {
-        return recordAll(List.of(event), decay);
-    }
-
-    /**
-     * The state after {@code events}, in order, exactly as {@link #record} applied to each in turn, copying the maps
-     * once rather than once per event (a batch holds every step of the last 20 ms or so: 64 sequences' events each).
+     * The state after {@code events}, in order: in each, the verified drafter and every alternative count as one
+     * observation (an alternative's {@code agreed} is what it would have had accepted), and a sample's end is noted.
+     * The maps are copied once per call, not once per event (a batch holds every step of the last 20 ms or so: 64
+     * sequences' events each).
      */
     public RequestState recordAll(List<AcceptanceEvent> events, double decay) {
         Map<String, DrafterEstimate> updated = new TreeMap<>(drafters);

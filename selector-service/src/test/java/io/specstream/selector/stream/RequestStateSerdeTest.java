@@ -18,7 +18,7 @@ class RequestStateSerdeTest {
     @Test
     void aStateSurvivesTheRoundTripThroughItsChangelogBytes() {
         RequestState state = RequestState.empty()
-                .record(step("r1", 4).verified("ngram", 4, 3).alternative("suffix", 4, 1).sample(1, 4, true).build(),
+                .recordAll(List.of(step("r1", 4).verified("ngram", 4, 3).alternative("suffix", 4, 1).sample(1, 4, true).build()),
                         0.9)
                 .withEmitted(new Choice(List.of("ngram", "suffix"), "ngram", 6));
 

@@ -23,7 +23,7 @@ class RequestStateTest {
                 step("r1", 8).alternative("suffix", 8, 5).sample(0, 4, true).build());
         RequestState oneByOne = RequestState.empty();
         for (AcceptanceEvent event : events) {
-            oneByOne = oneByOne.record(event, DECAY);
+            oneByOne = oneByOne.recordAll(List.of(event), DECAY);
         }
 
         RequestState together = RequestState.empty().recordAll(events, DECAY);
