@@ -8,6 +8,7 @@ import java.util.Optional;
 public final class PlainRollouts {
 
     private final VerifyEngine engine;
+    private long steps;
 
     public PlainRollouts(VerifyEngine engine) {
         this.engine = engine;
@@ -19,8 +20,14 @@ public final class PlainRollouts {
         List<CompletedRollout> done = new ArrayList<>();
         while (engine.hasWork()) {
             engine.step(key -> Optional.empty());
+            steps++;
             done.addAll(engine.takeFinished());
         }
         return RolloutOrder.sort(done, specs);
+    }
+
+    /** Batched steps taken by every {@link #run} so far. */
+    public long steps() {
+        return steps;
     }
 }

@@ -129,4 +129,19 @@ class PlainEngineMatchesNaiveLoopTest {
             }
         }
     }
+
+    @Test
+    void plainRolloutsCountTheEngineStepsOfEveryRun() {
+        List<RolloutSpec> one = specs(SamplingParams.greedy()).subList(0, 1);
+        try (VerifyEngine engine = new VerifyEngine(target, tokenizer, Models.config(0))) {
+            PlainRollouts plain = new PlainRollouts(engine);
+            CompletedRollout first = plain.run(one).get(0);
+            long afterFirst = plain.steps();
+            plain.run(one);
+
+            // alone in the batch, the sequence's verify steps are the engine's steps
+            assertEquals(first.verifySteps(), afterFirst);
+            assertEquals(2 * afterFirst, plain.steps());
+        }
+    }
 }

@@ -51,7 +51,7 @@ public final class InProcessPlain {
                 plain.run(batch);
             }
             return new InProcessRun((System.nanoTime() - started) / 1e9,
-                    (engine.time().forwardNanos() - forwardBefore) / 1e9);
+                    (engine.time().forwardNanos() - forwardBefore) / 1e9, plain.steps());
         }
     }
 }

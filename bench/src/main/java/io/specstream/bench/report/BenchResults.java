@@ -167,6 +167,49 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
                 InProcessRun::forwardSeconds)).stream().map(ratio -> ratio - 1).findFirst();
     }
 
+    /**
+     * The Kafka overhead with the forward's speed taken out: the pipeline plain cell against the bare loop as it would
+     * have run had its forward taken the pipeline's forward time, minus one — what the pipeline adds around the same
+     * forward work (the two take the same steps over the same rows). Paired by repeat like {@link #kafkaOverhead}.
+     *
+     * <p>Example: pipeline 2.2 s of which forward 1.9 s; bare loop 1.8 s of which forward 1.6 s → the bare loop at the
+     * pipeline's forward speed 1.8 − 1.6 + 1.9 = 2.1 s → +4.8 %, where the makespans alone read +22 %.
+     */
+    public OptionalDouble kafkaOverheadAtEqualForward(Sampling sampling, int concurrency) {
+        return median(equalForwardRatios(sampling, concurrency)).stream().map(ratio -> ratio - 1).findFirst();
+    }
+
+    /** How far the repeats' {@link #kafkaOverheadAtEqualForward} ratios lie apart; empty with fewer than two. */
+    public OptionalDouble kafkaOverheadAtEqualForwardSpread(Sampling sampling, int concurrency) {
+        return spread(equalForwardRatios(sampling, concurrency));
+    }
+
+    private double[] equalForwardRatios(Sampling sampling, int concurrency) {
+        CellKey plain = new CellKey(RunMode.PLAIN, sampling, concurrency);
+        List<CellResult> pipeline = repeats(plain);
+        List<InProcessRun> bare = inProcessPlain.getOrDefault(plain, List.of());
+        List<Double> pipelineSeconds = new ArrayList<>();
+        List<Double> bareAtPipelineForward = new ArrayList<>();
+        for (int r = 0; r < Math.min(pipeline.size(), bare.size()); r++) {
+            CellResult cell = pipeline.get(r);
+            pipelineSeconds.add(cell.makespanSeconds());
+            bareAtPipelineForward.add(bare.get(r).seconds() - bare.get(r).forwardSeconds()
+                    + cell.verifierTime().seconds(VerifierPhase.FORWARD));
+        }
+        return sortedRatios(pipelineSeconds, bareAtPipelineForward);
+    }
+
+    /**
+     * How far the bare loop's forward seconds lie apart over the repeats, half their range over their median: the same
+     * computation on the same core, so what the machine alone moves a forward by from one run to the next. Empty with
+     * fewer than two runs.
+     */
+    public OptionalDouble bareForwardSpread(Sampling sampling, int concurrency) {
+        double[] seconds = inProcessPlain.getOrDefault(new CellKey(RunMode.PLAIN, sampling, concurrency), List.of())
+                .stream().mapToDouble(InProcessRun::forwardSeconds).sorted().toArray();
+        return spread(seconds);
+    }
+
     /** The median of the bare loop's runs at this sampling and concurrency, if it ran. */
     public Optional<InProcessRun> inProcessPlain(Sampling sampling, int concurrency) {
         List<InProcessRun> runs = new ArrayList<>(inProcessPlain.getOrDefault(

@@ -243,25 +243,36 @@ public final class MarkdownReport {
                 + "engine in a bare loop (same batch limit, same core), run right beside the pipeline's plain cell "
                 + "of the same repeat so that both meet the machine in the same state: what topics, serdes, polling and "
                 + "transactions cost (with repeats: the median of each repeat's ratio ± half their range over it, "
-                + "the seconds of the median runs). The forward columns split it: the batched forward alone, the "
-                + "same native computation in both; where the pipeline's is slower, that part of the overhead is not "
-                + "work added to the step thread but the same forward running slower between the step thread's "
-                + "other work and beside the broker, registry and I/O threads of the same process.");
+                + "the seconds of the median runs; the in-process forward's ± is how far the bare loop's own forward moved over the "
+                + "repeats). The forward columns split it: the batched forward alone, the "
+                + "same native computation in both, over about the same number of verify steps (the steps columns; "
+                + "every sequence-step is the same). Where the pipeline's forward is slower, that part of the "
+                + "overhead is not work added by the pipeline but the same forward work taking longer: on a shared "
+                + "machine the same loop's forward moves by as much from one run to the next, and some of it may be "
+                + "the broker, registry and I/O threads beside it. \"At equal forward\" takes the forward's speed "
+                + "out: the pipeline against the bare loop as it would have run had its forward taken the pipeline's "
+                + "forward time (its other time + the pipeline's forward), i.e. what the pipeline adds around the "
+                + "steps.");
         lines.add("");
         lines.add("| sampling | concurrency | pipeline plain s | in-process plain s | overhead | pipeline forward s "
-                + "| in-process forward s | forward slower by |");
-        lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + "| in-process forward s | forward slower by | pipeline steps | in-process steps "
+                + "| overhead at equal forward |");
+        lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Sampling sampling : results.plan().samplings()) {
             for (int concurrency : results.plan().concurrencies()) {
                 Optional<InProcessRun> inProcess = results.inProcessPlain(sampling, concurrency);
                 results.cell(new CellKey(RunMode.PLAIN, sampling, concurrency)).filter(c -> inProcess.isPresent())
                         .ifPresent(cell -> lines.add(String.format(Locale.ROOT,
-                                "| %s | %d | %.2f | %.2f | %s%s | %.2f | %.2f | %s |", sampling.label(), concurrency,
-                                cell.makespanSeconds(), inProcess.get().seconds(),
+                                "| %s | %d | %.2f | %.2f | %s%s | %.2f | %.2f%s | %s | %,d | %,d | %s%s |",
+                                sampling.label(), concurrency, cell.makespanSeconds(), inProcess.get().seconds(),
                                 percent(results.kafkaOverhead(sampling, concurrency)),
                                 spread(results.kafkaOverheadSpread(sampling, concurrency)),
                                 cell.verifierTime().seconds(VerifierPhase.FORWARD), inProcess.get().forwardSeconds(),
-                                percent(results.forwardSlowdown(sampling, concurrency)))));
+                                spread(results.bareForwardSpread(sampling, concurrency)),
+                                percent(results.forwardSlowdown(sampling, concurrency)), cell.verifySteps(),
+                                inProcess.get().steps(),
+                                percent(results.kafkaOverheadAtEqualForward(sampling, concurrency)),
+                                spread(results.kafkaOverheadAtEqualForwardSpread(sampling, concurrency)))));
             }
         }
         lines.add("");

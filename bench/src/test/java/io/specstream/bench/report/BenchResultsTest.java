@@ -38,7 +38,7 @@ class BenchResultsTest {
             cell(RunMode.PLAIN, 2.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.COUPLED, 1.0, List.of(1, 2, 3), List.of(4, 5, 6)),
             cell(RunMode.FASTEST, 1.5, List.of(1, 2, 3), List.of(4, 5, 7))),
-            Map.of(PLAIN, List.of(new InProcessRun(1.6, 1.2))), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 10);
+            Map.of(PLAIN, List.of(new InProcessRun(1.6, 1.2, 1))), Map.of(8, new double[] {1, 1.3, 1.54, 1.8, 1.97}), List.of(), 10);
 
     @Test
     void aSpeedupIsTheThroughputRatioToTheSameSamplingAndConcurrencyInTheBaseMode() {
@@ -65,6 +65,13 @@ class BenchResultsTest {
     void theForwardSlowdownIsThePipelinesForwardOverTheBareLoopsMinusOne() {
         assertEquals(1.5 / 1.2 - 1, results.forwardSlowdown(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
         assertTrue(results.forwardSlowdown(Sampling.T1, 8).isEmpty());
+    }
+
+    @Test
+    void theOverheadAtEqualForwardIsThePipelineOverTheBareLoopWithThePipelinesForwardTime() {
+        // pipeline 2.0 s, forward 1.5 s; bare 1.6 s, forward 1.2 s → bare at the pipeline's forward 0.4 + 1.5 = 1.9 s
+        assertEquals(2.0 / 1.9 - 1, results.kafkaOverheadAtEqualForward(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertTrue(results.kafkaOverheadAtEqualForward(Sampling.T1, 8).isEmpty());
     }
 
     private static CellResult cell(RunMode mode, double seconds, List<Integer> first, List<Integer> second) {
@@ -127,10 +134,18 @@ class BenchResultsTest {
         BenchResults repeated = new BenchResults(twice, List.of(
                 cell(RunMode.PLAIN, 2.2, List.of(1), List.of(2)),
                 cell(RunMode.PLAIN, 3.0, List.of(1), List.of(2))),
-                Map.of(PLAIN, List.of(new InProcessRun(2.0, 1.0), new InProcessRun(2.5, 1.5))), Map.of(), List.of(), 1);
+                Map.of(PLAIN, List.of(new InProcessRun(2.0, 1.0, 1), new InProcessRun(2.5, 1.5, 1))), Map.of(), List.of(), 1);
 
         assertEquals(0.15, repeated.kafkaOverhead(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        // at equal forward: 2.2 / (1.0 + 1.65) and 3.0 / (1.0 + 2.25), each pipeline cell with its own repeat's bare run
+        double first = 2.2 / 2.65;
+        double second = 3.0 / 3.25;
+        assertEquals((first + second) / 2 - 1,
+                repeated.kafkaOverheadAtEqualForward(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
         assertEquals((1.2 - 1.1) / 2 / 1.15, repeated.kafkaOverheadSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        // bare forward 1.0 s and 1.5 s: ± half the range over the median
+        assertEquals(0.25 / 1.25, repeated.bareForwardSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertTrue(results.bareForwardSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
         assertEquals(2.0, repeated.inProcessPlain(Sampling.GREEDY, 8).orElseThrow().seconds(), 1e-12,
                 "the median run stands for the bare loop");
         assertTrue(results.kafkaOverheadSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
