@@ -170,7 +170,8 @@ public record BenchResults(BenchPlan plan, List<CellResult> cells, Map<CellKey, 
     /**
      * The Kafka overhead with the forward's speed taken out: the pipeline plain cell against the bare loop as it would
      * have run had its forward taken the pipeline's forward time, minus one — what the pipeline adds around the same
-     * forward work (the two take the same steps over the same rows). Paired by repeat like {@link #kafkaOverhead}.
+     * forward work (the two take about the same steps; the report shows both counts). Paired by repeat like
+     * {@link #kafkaOverhead}.
      *
      * <p>Example: pipeline 2.2 s of which forward 1.9 s; bare loop 1.8 s of which forward 1.6 s → the bare loop at the
      * pipeline's forward speed 1.8 − 1.6 + 1.9 = 2.1 s → +4.8 %, where the makespans alone read +22 %.

@@ -128,26 +128,40 @@ class BenchResultsTest {
 
     @Test
     void withRepeatsTheKafkaOverheadPairsEachPipelineCellWithTheBareLoopOfItsRepeat() {
-        BenchPlan twice = new BenchPlan(PLAN.modes(), PLAN.samplings(), PLAN.concurrencies(), 1, PLAN.prompts(), 0,
-                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 2, Optional.empty());
         // pipeline 2.2 s, then 3.0 s; bare loop 2.0 s, then 2.5 s → ratios 1.1 and 1.2; unpaired, 3.0 / 2.0 would read +50 %
-        BenchResults repeated = new BenchResults(twice, List.of(
-                cell(RunMode.PLAIN, 2.2, List.of(1), List.of(2)),
-                cell(RunMode.PLAIN, 3.0, List.of(1), List.of(2))),
-                Map.of(PLAIN, List.of(new InProcessRun(2.0, 1.0, 1), new InProcessRun(2.5, 1.5, 1))), Map.of(), List.of(), 1);
+        BenchResults repeated = twoRepeats();
 
         assertEquals(0.15, repeated.kafkaOverhead(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
-        // at equal forward: 2.2 / (1.0 + 1.65) and 3.0 / (1.0 + 2.25), each pipeline cell with its own repeat's bare run
-        double first = 2.2 / 2.65;
-        double second = 3.0 / 3.25;
-        assertEquals((first + second) / 2 - 1,
-                repeated.kafkaOverheadAtEqualForward(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
         assertEquals((1.2 - 1.1) / 2 / 1.15, repeated.kafkaOverheadSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
-        // bare forward 1.0 s and 1.5 s: ± half the range over the median
-        assertEquals(0.25 / 1.25, repeated.bareForwardSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
-        assertTrue(results.bareForwardSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
         assertEquals(2.0, repeated.inProcessPlain(Sampling.GREEDY, 8).orElseThrow().seconds(), 1e-12,
                 "the median run stands for the bare loop");
         assertTrue(results.kafkaOverheadSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
+    }
+
+    @Test
+    void withRepeatsTheOverheadAtEqualForwardPairsEachPipelineCellWithTheBareLoopOfItsRepeat() {
+        // pipeline 2.2 s (forward 1.65 s) then 3.0 s (forward 2.25 s); bare loop 2.0 s (forward 1.0 s) then 2.5 s
+        // (forward 1.5 s): both bare runs spent 1.0 s outside the forward → ratios 2.2 / 2.65 and 3.0 / 3.25
+        BenchResults repeated = twoRepeats();
+
+        assertEquals((2.2 / 2.65 + 3.0 / 3.25) / 2 - 1,
+                repeated.kafkaOverheadAtEqualForward(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void withRepeatsTheBareLoopsForwardSpreadIsHalfItsRangeOverItsMedian() {
+        // bare forward 1.0 s and 1.5 s
+        assertEquals(0.25 / 1.25, twoRepeats().bareForwardSpread(Sampling.GREEDY, 8).getAsDouble(), 1e-12);
+        assertTrue(results.bareForwardSpread(Sampling.GREEDY, 8).isEmpty(), "one run has no spread");
+    }
+
+    /** Two repeats of plain at greedy, 8: pipeline 2.2 s then 3.0 s; bare loop 2.0 s (1.0 s forward) then 2.5 s (1.5 s). */
+    private static BenchResults twoRepeats() {
+        BenchPlan twice = new BenchPlan(PLAN.modes(), PLAN.samplings(), PLAN.concurrencies(), 1, PLAN.prompts(), 0,
+                OptionalInt.empty(), PLAN.targetDir(), PLAN.draftDirs(), 4, PLAN.outDir(), true, 2, Optional.empty());
+        return new BenchResults(twice, List.of(
+                cell(RunMode.PLAIN, 2.2, List.of(1), List.of(2)),
+                cell(RunMode.PLAIN, 3.0, List.of(1), List.of(2))),
+                Map.of(PLAIN, List.of(new InProcessRun(2.0, 1.0, 1), new InProcessRun(2.5, 1.5, 1))), Map.of(), List.of(), 1);
     }
 }
