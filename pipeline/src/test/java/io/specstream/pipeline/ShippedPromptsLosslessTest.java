@@ -21,8 +21,14 @@ import io.specstream.schemas.avro.RolloutRequest;
 import io.specstream.selector.SelectorConfig;
 import io.specstream.selector.SelectorService;
 import io.specstream.topology.catalogue.TopicCatalogue;
+import io.specstream.verify.AcceptanceEstimates;
 import io.specstream.verify.CompletedRollout;
+import io.specstream.verify.DrafterCost;
+import io.specstream.verify.GoodputController;
 import io.specstream.verify.RolloutSpec;
+import io.specstream.verify.StepCostTable;
+import io.specstream.verify.StepOutcome;
+import io.specstream.verify.StepWidths;
 import io.specstream.verify.TieCheck;
 import io.specstream.verify.VerifyConfig;
 import io.specstream.verify.VerifyEngine;
@@ -32,10 +38,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToDoubleBiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -134,10 +143,13 @@ class ShippedPromptsLosslessTest {
     /**
      * Fastest-of-N as {@code specstream run --mode fastest} wires it: both draft models in draft-service, n-gram and
      * suffix inside the verifier (or in draft-service), the selector ranking them per request, and the goodput
-     * controller choosing each step's width from this machine's measured step costs. With the model-free drafters in
-     * draft-service every draft there comes through the topic, and the controller, on a loaded 2-core CI machine at
-     * batch 64, may find no step worth widening (one CI run verified none): that case verifies every usable draft
-     * ({@code WIDEST}), so that what it checks, the lossless path of draft-service's lookup tails, is exercised.
+     * controller choosing each step's width and weighing candidates from what each step judged. Its step costs are
+     * held at a GPU's shape ({@link #wideStepsAsCheapAsPlain}): on this machine's measured costs a loaded 2-core CI
+     * machine at batch 64 may find no step worth widening (two CI runs verified no draft at all, with the model-free
+     * drafters in draft-service and then in fastest itself), and the path this test checks, drafts verified and
+     * accepted losslessly, would go unexercised. The controller on measured costs is checked in GoodputWidthsTest.
+     * With the model-free drafters in draft-service every usable draft is verified ({@code WIDEST}), so that the
+     * lossless path of draft-service's lookup tails is exercised whatever the controller would weigh.
      * Without the selector ({@code specstream run --mode fastest_no_selector}) every drafter drafts for every request
      * and the verifier weighs every tail itself.
      */
@@ -145,8 +157,10 @@ class ShippedPromptsLosslessTest {
                                                    TopicCatalogue topics, int count) throws Exception {
         String group = "verify-" + UUID.randomUUID();
         int maxDraft = 2 * DRAFT_TOKENS;
-        try (VerifyEngine engine = VerifyEngine.open(PipelineFixture.verifyConfig(maxDraft).withStepWidth(
-                modelFreeInDraft ? VerifyConfig.StepWidth.WIDEST : VerifyConfig.StepWidth.GOODPUT));
+        VerifyConfig config = PipelineFixture.verifyConfig(maxDraft);
+        StepWidths widths = modelFreeInDraft ? StepWidths.widest()
+                : new HeldCosts(new GoodputController(wideStepsAsCheapAsPlain(config), new AcceptanceEstimates(maxDraft)));
+        try (VerifyEngine engine = new VerifyEngine(target, tokenizer, config, widths);
              ModelDrafter small = ModelDrafter.withWindowFor("draft-small", draftModel, DRAFT_TOKENS);
              ModelDrafter tiny = ModelDrafter.withWindowFor("draft-tiny", draftTiny, DRAFT_TOKENS);
              SelectorService selector = withSelector
@@ -169,6 +183,57 @@ class ShippedPromptsLosslessTest {
             }
         }
         return fixture.allRollouts(topics);
+    }
+
+    /**
+     * c(batch, width) = 1 ms everywhere: a wide step costs what a plain one does, as on a GPU at these sizes. The
+     * controller then widens a step whenever its drafts promise a tenth of a token per sequence (its margin over plain),
+     * which the opening acceptance estimate does for any step where a tenth of the rows or more are drafted.
+     */
+    private static StepCostTable wideStepsAsCheapAsPlain(VerifyConfig config) {
+        double[][] nanos = new double[config.maxBatchSequences()][config.maxDraftTokens() + 1];
+        for (double[] row : nanos) {
+            Arrays.fill(row, 1_000_000);
+        }
+        return StepCostTable.of(nanos);
+    }
+
+    /** The controller with its cost table held where it starts: this machine's step times do not refine it. */
+    private record HeldCosts(GoodputController controller) implements StepWidths {
+
+        @Override
+        public int width(int batch, List<Row> drafted, int maxWidth) {
+            return controller.width(batch, drafted, maxWidth);
+        }
+
+        @Override
+        public int plannedDraftTokens(String drafter, List<String> requestIds, int cap, DrafterCost cost) {
+            return controller.plannedDraftTokens(drafter, requestIds, cap, cost);
+        }
+
+        @Override
+        public void offered(String drafter, int asked, int usable) {
+            controller.offered(drafter, asked, usable);
+        }
+
+        @Override
+        public void stepped(int batch, int width, long forwardNanos) {
+        }
+
+        @Override
+        public void judged(StepOutcome outcome) {
+            controller.judged(outcome);
+        }
+
+        @Override
+        public void forget(String requestId) {
+            controller.forget(requestId);
+        }
+
+        @Override
+        public Optional<ToDoubleBiFunction<String, Integer>> draftWorth(String requestId) {
+            return controller.draftWorth(requestId);
+        }
     }
 
     private static List<RolloutRequest> requests(String sampling) {
