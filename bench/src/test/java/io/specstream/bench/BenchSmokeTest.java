@@ -133,9 +133,11 @@ class BenchSmokeTest {
 
     @Test
     void theKafkaOverheadIsMeasuredForEveryPlainCell() {
-        // pipeline and in-process seconds, the overhead, then the forward alone in each and how much slower
+        // pipeline and in-process seconds, the overhead, the forward alone in each and how much slower, both sides'
+        // verify steps, then the overhead at equal forward
         long rows = report.stream().filter(line -> line.matches("\\| (greedy|T = 1) \\| [18] \\| [0-9.]+ \\| [0-9.]+ "
-                + "\\| [+-][0-9]+ % \\| [0-9.]+ \\| [0-9.]+ \\| [+-][0-9]+ % \\|")).count();
+                + "\\| [+-][0-9]+ % \\| [0-9.]+ \\| [0-9.]+ \\| [+-][0-9]+ % \\| [0-9,]+ \\| [0-9,]+ \\| [+-][0-9]+ % \\|"))
+                .count();
         assertEquals(4, rows, String.join("\n", report));
     }
 
