@@ -38,7 +38,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,11 +190,7 @@ class ShippedPromptsLosslessTest {
      * which the opening acceptance estimate does for any step where a tenth of the rows or more are drafted.
      */
     private static StepCostTable wideStepsAsCheapAsPlain(VerifyConfig config) {
-        double[][] nanos = new double[config.maxBatchSequences()][config.maxDraftTokens() + 1];
-        for (double[] row : nanos) {
-            Arrays.fill(row, 1_000_000);
-        }
-        return StepCostTable.of(nanos);
+        return StepCostTable.flat(config.maxBatchSequences(), config.maxDraftTokens() + 1, 1_000_000, 1);
     }
 
     /** The controller with its cost table held where it starts: this machine's step times do not refine it. */

@@ -3,6 +3,7 @@ package io.specstream.verify;
 import io.specstream.inference.decode.StepCostProbe.StepCost;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -69,6 +70,19 @@ public final class StepCostTable {
             }
         }
         return interpolate(points, nanos.length, nanos[0].length);
+    }
+
+    /**
+     * A table where every plain step costs {@code plainNanos} and every wider step {@code widePrice} times that, at
+     * every batch size: for tests and worked examples (widePrice 1 is a GPU at small sizes, where width is free).
+     */
+    public static StepCostTable flat(int maxBatch, int maxWidth, double plainNanos, double widePrice) {
+        double[][] nanos = new double[maxBatch][maxWidth];
+        for (double[] row : nanos) {
+            Arrays.fill(row, plainNanos * widePrice);
+            row[0] = plainNanos;
+        }
+        return of(nanos);
     }
 
     public int maxBatch() {

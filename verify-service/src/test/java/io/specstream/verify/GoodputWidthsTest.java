@@ -106,12 +106,7 @@ class GoodputWidthsTest {
 
     /** Wide steps cost {@code widePrice} times a plain step, at every batch size. */
     private static GoodputController controller(double widePrice) {
-        double[][] nanos = new double[BATCH][K + 1];
-        for (double[] row : nanos) {
-            Arrays.fill(row, 1_000_000 * widePrice);
-            row[0] = 1_000_000;
-        }
-        return new GoodputController(StepCostTable.of(nanos), new AcceptanceEstimates(K));
+        return new GoodputController(StepCostTable.flat(BATCH, K + 1, 1_000_000, widePrice), new AcceptanceEstimates(K));
     }
 
     private static VerifyConfig config() {

@@ -72,4 +72,16 @@ class StepCostTableTest {
 
         assertEquals(table.nanos(8, 5), table.nanos(64, 9), 1e-6);
     }
+
+    @Test
+    void aFlatTableCostsEveryWideStepTheSameMultipleOfPlainAtEveryBatch() {
+        StepCostTable table = StepCostTable.flat(8, 5, 2_000_000, 1.5);
+
+        for (int batch = 1; batch <= 8; batch++) {
+            assertEquals(2_000_000, table.nanos(batch, 1), 1e-6);
+            for (int width = 2; width <= 5; width++) {
+                assertEquals(1.5, table.relative(batch, width), 1e-9, "batch " + batch + ", width " + width);
+            }
+        }
+    }
 }
