@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -182,9 +181,8 @@ class VerifyLoopOverKafkaTest {
             VerifyLoop verifying = new VerifyLoop(serial, encoder, fixture.settings(), topics, id, id + "-tx",
                     VerifierDrafting.decoupled(), meters);
             try (BackgroundLoop verify = BackgroundLoop.startFailingOnClose(verifying, "verify")) {
-                Await.until("the step thread received every tail", () -> Optional.ofNullable(
-                        meters.find(VerifyMetrics.DRAFT_TAILS).tag(VerifyMetrics.DRAFTER_TAG, OPENING_DRAFTER)
-                                .counter()).map(Counter::count).orElse(0.0) >= expected.size());
+                Await.until("the step thread received every tail",
+                        () -> PipelineFixture.tailsReceived(meters, OPENING_DRAFTER) >= expected.size());
                 requests.subList(1, requests.size()).forEach(request -> fixture.publishTo(topics, 0, request));
                 rollouts = fixture.rollouts(topics, expected.size());
             }

@@ -1,5 +1,7 @@
 package io.specstream.verify.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.specstream.inference.model.ModelDirectory;
 import io.specstream.inference.runtime.DecoderSession;
 import io.specstream.inference.runtime.InferenceOptions;
@@ -142,6 +144,15 @@ public final class PipelineFixture implements AutoCloseable {
 
     public static TextTokenizer tokenizer() {
         return TextTokenizer.open(ModelDirectory.open(models().resolve("target")).tokenizerFile());
+    }
+
+    /**
+     * How many usable tails of draft-service's {@code drafter} a verifier's step thread has received, as the
+     * {@link VerifyMetrics} in {@code meters} count them (0 before the first).
+     */
+    public static double tailsReceived(MeterRegistry meters, String drafter) {
+        Counter tails = meters.find(VerifyMetrics.DRAFT_TAILS).tag(VerifyMetrics.DRAFTER_TAG, drafter).counter();
+        return tails == null ? 0 : tails.count();
     }
 
     public static PromptEncoder encoder(TextTokenizer tokenizer) {
