@@ -48,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fastest-of-N on a workload where different drafters win for different requests, through the real services and
  * broker: prompts re-sampled from an earlier epoch (the suffix drafter holds their earlier rollouts, so it predicts
- * them) next to prompts never seen (only a draft model predicts those). The selector must converge, per request, to
- * the drafter that wins there — asserted on the assignments topic — and the output stays plain target decoding.
+ * them) next to prompts never seen (only a draft model predicts those). The selector must converge, per request it
+ * decides for, to the drafter that wins there — asserted on the assignments topic — and the output stays plain target
+ * decoding.
  *
  * <p>The draft model is draft-tiny: here it shares two cores with the verifier, the broker and the selector, and
  * draft-small's tails, a third slower, reached a verifier that no longer pays for Kafka on its step thread several
