@@ -2,6 +2,7 @@ package io.specstream.bench;
 
 import io.specstream.bench.measure.CellResult;
 import io.specstream.bench.measure.CellRunner;
+import io.specstream.bench.measure.CoreUse;
 import io.specstream.bench.measure.InProcessPlain;
 import io.specstream.bench.measure.InProcessRun;
 import io.specstream.bench.measure.StepCosts;
@@ -152,7 +153,7 @@ public final class Benchmark {
         lines.add("Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": `" + commandLine + "`");
         lines.add("Machine: " + CoreAffinity.availableCores() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version")
-                + "; ONNX Runtime on the CPU, one intra-op thread per model; no GPU.");
+                + " (JIT: " + CoreUse.compilers() + "); ONNX Runtime on the CPU, one intra-op thread per model; no GPU.");
         if (pinned) {
             Set<String> seen = new LinkedHashSet<>();
             cells.forEach(c -> seen.addAll(c.pinning()));

@@ -142,6 +142,28 @@ class BenchSmokeTest {
     }
 
     @Test
+    void whatUsedTheCoresIsMeasuredForEveryCell() {
+        List<String> section = section("## What used the cores");
+        String shares = ".*\\| [0-9.]+ \\| [0-9]+ % \\| [0-9]+ % \\| [0-9]+ % \\| [0-9]+ \\| [0-9.]+ \\|";
+        assertEverySpeculativeCellHasARow(section, shares);
+        assertEquals(4, section.stream().filter(line -> line.matches("\\| (greedy|T = 1) \\| [18] \\| plain \\| .*")
+                && line.matches(shares)).count(), String.join("\n", section));
+        // every cell's verify loop decodes, and decoupled's draft loop drafts: a 0 would mean no thread was read
+        for (String line : section) {
+            if (line.matches("\\| (greedy|T = 1) \\| .*")) {
+                assertTrue(share(line, 5) > 0, line);
+            }
+            if (line.matches("\\| (greedy|T = 1) \\| [18] \\| decoupled \\| .*")) {
+                assertTrue(share(line, 6) > 0, line);
+            }
+        }
+    }
+
+    private static int share(String row, int column) {
+        return Integer.parseInt(row.split("\\|")[column].replace("%", "").trim());
+    }
+
+    @Test
     void everyChartTheReportShowsIsAPngBesideIt() throws Exception {
         List<String> linked = report.stream().map(IMAGE::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
         assertEquals(10, linked.size(), "throughput, CDF, acceptance, step widths and drafter share per sampling: " + linked);

@@ -8,12 +8,13 @@ import java.util.List;
 
 /**
  * What one cell measured: the trainer's view (makespan, completion times), the verifier's sequence-steps
- * ({@link StepLog}), and from its meters the steps it took, the seconds it spent inside them, where the rest of its
- * time went and the acceptance of each policy version's sequences.
+ * ({@link StepLog}), from its meters the steps it took, the seconds it spent inside them, where the rest of its
+ * time went and the acceptance of each policy version's sequences, and the JVM's own work over the makespan
+ * ({@link CoreUse}).
  */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
                          long verifySteps, double stepSeconds, VerifierTime verifierTime, List<String> pinning,
-                         PolicyAcceptance byPolicy) {
+                         PolicyAcceptance byPolicy, CoreUse coreUse) {
 
     public CellResult {
         sequences = List.copyOf(sequences);

@@ -84,10 +84,13 @@ public final class CellRunner {
         long started;
         long ended;
         StepLog stepLog = new StepLog();
+        CoreUse coresBefore;
+        CoreUse coresAfter;
         try (RunPipeline pipeline = RunPipeline.start(key.mode(), models, modelFree, shape, meters, stepLog, settings,
                 catalogue);
              TrainerEndpoint trainer = new TrainerEndpoint(settings, catalogue)) {
             startMs = System.currentTimeMillis();
+            coresBefore = CoreUse.now();
             started = System.nanoTime();
             for (int epoch = 0; epoch < workload.epochs().size(); epoch++) {
                 if (epoch == 1 && plan.policySwitch().isPresent()) {
@@ -97,13 +100,14 @@ public final class CellRunner {
                 rollOut(key, epoch, workload, pipeline, trainer, catalogue, sequences, progress);
             }
             ended = System.nanoTime();
+            coresAfter = CoreUse.now();
             endMs = System.currentTimeMillis();
             pinning = pipeline.pinning();
         }
         Timer steps = meters.get(VerifyMetrics.STEP).timer();
         return new CellResult(key, (ended - started) / 1e9, sequences, new AcceptanceLog(stepLog.steps(), startMs, endMs),
                 steps.count(), steps.totalTime(TimeUnit.SECONDS), VerifierTime.of(meters), pinning,
-                PolicyAcceptance.of(meters));
+                PolicyAcceptance.of(meters), coresAfter.since(coresBefore));
     }
 
     /** Publishes epoch {@code epoch} at once and adds its sequences to {@code sequences} as their rollouts arrive. */

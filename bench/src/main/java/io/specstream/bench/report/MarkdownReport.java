@@ -4,6 +4,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog.DrafterFigures;
 import io.specstream.bench.measure.CellRunner;
+import io.specstream.bench.measure.CoreUse;
 import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierTime;
 import io.specstream.verify.service.VerifierPhase;
@@ -54,6 +55,7 @@ public final class MarkdownReport {
         selectorWorth(lines);
         overhead(lines);
         verifierTime(lines);
+        coreUse(lines);
         lines.add("## Charts");
         lines.add("");
         charts.forEach((file, caption) -> {
@@ -306,6 +308,33 @@ public final class MarkdownReport {
                 }
                 lines.add(row.append(String.format(Locale.ROOT, " %.1f %% |", 100 * time.overheadOutsideBubbles()))
                         .toString());
+            });
+        }
+        lines.add("");
+    }
+
+    private void coreUse(List<String> lines) {
+        lines.add("## What used the cores");
+        lines.add("");
+        lines.add("Per cell, over its makespan, as shares of one core: the verify loops' threads (the verify device's "
+                + "work: the forward, drafting inside the verifier, acceptance; two loops in plain_every_core), the "
+                + "draft loop's (the draft device's: draft-service's models), the JIT compilers' compiling, and the "
+                + "garbage collections (count and seconds). Every service of a cell runs in this one JVM: its "
+                + "compilers and collectors are kept off the verify core with the rest, so they take their time from "
+                + "the draft core, beside the draft loop, the broker and the I/O threads; a collection stops the "
+                + "verify step too, as soon as it leaves the model's native code. No device of a deployment would "
+                + "share that work: where the JIT's share is large, the draft loop had that much less of its core.");
+        lines.add("");
+        lines.add("| sampling | concurrency | mode | makespan s | verify loops | draft loop | JIT | collections | GC s |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (CellKey key : results.plan().cells()) {
+            results.cell(key).ifPresent(cell -> {
+                CoreUse use = cell.coreUse();
+                double makespan = Math.max(1e-9, cell.makespanSeconds());
+                lines.add(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.0f %% | %.0f %% | %.0f %% | %d | %.2f |",
+                        key.sampling().label(), key.concurrency(), key.mode().flagValue(), cell.makespanSeconds(),
+                        100 * use.verifyLoopSeconds() / makespan, 100 * use.draftLoopSeconds() / makespan,
+                        100 * use.jitSeconds() / makespan, use.collections(), use.collectionSeconds()));
             });
         }
         lines.add("");

@@ -5,6 +5,7 @@ import io.specstream.bench.CellKey;
 import io.specstream.bench.Sampling;
 import io.specstream.bench.measure.AcceptanceLog;
 import io.specstream.bench.measure.CellResult;
+import io.specstream.bench.measure.CoreUse;
 import io.specstream.bench.measure.PolicyAcceptance;
 import io.specstream.bench.measure.InProcessRun;
 import io.specstream.verify.service.VerifierPhase;
@@ -82,7 +83,8 @@ class BenchResultsTest {
                                    List<SequenceStep> steps) {
         return new CellResult(PLAIN.inMode(mode), seconds, List.of(new SequenceResult("r#0", 0, first, seconds / 2),
                 new SequenceResult("r#1", 0, second, seconds)), new AcceptanceLog(steps, 0, 1), 1, seconds / 2,
-                new VerifierTime(Map.of(VerifierPhase.FORWARD, 0.75 * seconds)), List.of(), PolicyAcceptance.none());
+                new VerifierTime(Map.of(VerifierPhase.FORWARD, 0.75 * seconds)), List.of(), PolicyAcceptance.none(),
+                CoreUse.NONE);
     }
 
     @Test
