@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * What one cell measured: the trainer's view (makespan, completion times), the verifier's sequence-steps
  * ({@link StepLog}), from its meters the steps it took, the seconds it spent inside them, where the rest of its
- * time went and the acceptance of each policy version's sequences, and the JVM's own work over the makespan
+ * time went and the acceptance of each policy version's sequences, and what used the cores over the makespan
  * ({@link CoreUse}).
  */
 public record CellResult(CellKey key, double makespanSeconds, List<SequenceResult> sequences, AcceptanceLog steps,
