@@ -1,5 +1,7 @@
 package io.specstream.bench.measure;
 
+import io.specstream.pipeline.cli.RunPipeline;
+
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -9,8 +11,9 @@ import java.util.List;
 
 /**
  * What used the cores over some stretch of a run: CPU seconds of the verify loops' and the draft loop's threads (the
- * two devices' work), seconds the JIT compilers spent compiling, and the garbage collections (count and seconds; for
- * G1's young collections the seconds are the stop-the-world pauses). The bench's services share one JVM on two
+ * two devices' work, found by the names {@link RunPipeline} gives them), seconds the JIT compilers spent compiling,
+ * and the garbage collections (count and seconds; for G1's young collections the seconds are the stop-the-world
+ * pauses). The bench's services share one JVM on two
  * cores: the compilers and collectors run beside the draft loop on the draft core, and a pause stops the verify step
  * too as soon as it leaves the model's native code — work no device of a real deployment would share.
  *
@@ -23,10 +26,6 @@ public record CoreUse(double verifyLoopSeconds, double draftLoopSeconds, double 
 
     /** Nothing: a stretch in which nothing ran, or a run that did not measure it. */
     public static final CoreUse NONE = new CoreUse(0, 0, 0, 0, 0);
-
-    /** Thread names the pipeline gives its loops ({@code verify-loop}, {@code verify-loop-0}, ...). */
-    private static final String VERIFY_LOOP = "verify-loop";
-    private static final String DRAFT_LOOP = "draft-loop";
 
     public CoreUse {
         if (verifyLoopSeconds < 0 || draftLoopSeconds < 0 || jitSeconds < 0 || collections < 0
@@ -60,9 +59,9 @@ public record CoreUse(double verifyLoopSeconds, double draftLoopSeconds, double 
                     continue; // ended since the ids were taken
                 }
                 long nanos = Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-                if (info.getThreadName().startsWith(VERIFY_LOOP)) {
+                if (info.getThreadName().startsWith(RunPipeline.VERIFY_LOOP_THREAD)) {
                     verify += nanos / 1e9;
-                } else if (info.getThreadName().startsWith(DRAFT_LOOP)) {
+                } else if (info.getThreadName().startsWith(RunPipeline.DRAFT_LOOP_THREAD)) {
                     draft += nanos / 1e9;
                 }
             }

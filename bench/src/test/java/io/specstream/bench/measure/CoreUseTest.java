@@ -1,5 +1,6 @@
 package io.specstream.bench.measure;
 
+import io.specstream.pipeline.cli.RunPipeline;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,7 +42,7 @@ class CoreUseTest {
                 spins++;
             }
             during.set(CoreUse.now().since(before)); // while the thread still lives: a finished one is not counted
-        }, "draft-loop");
+        }, RunPipeline.DRAFT_LOOP_THREAD);
         loop.start();
         loop.join();
         assertTrue(during.get().draftLoopSeconds() > 0, during.get().toString());

@@ -83,6 +83,10 @@ public final class RunPipeline implements AutoCloseable {
     }
 
     /** How long the loops may take to join their groups and own partitions before {@link #start} gives up. */
+    /** The verify step thread's name; data-parallel instances add "-0", "-1", ... */
+    public static final String VERIFY_LOOP_THREAD = "verify-loop";
+    /** The draft-service loop thread's name. */
+    public static final String DRAFT_LOOP_THREAD = "draft-loop";
     private static final Duration OWNERSHIP_PATIENCE = Duration.ofSeconds(60);
 
     private final OpenedResources opened = new OpenedResources();
@@ -162,8 +166,8 @@ public final class RunPipeline implements AutoCloseable {
         if (!draftService.isEmpty()) {
             // the draft service encodes prompts with the target's tokenizer, exactly as the verifier does
             DraftLoop draft = new DraftLoop(draftService, encoder(target), settings, catalogue, ConsumerGroups.DRAFT,
-                    metrics).onLoopThread(pin("draft-loop", shape.draftCore()));
-            loops.add(keep(BackgroundLoop.start(draft, "draft-loop")));
+                    metrics).onLoopThread(pin(DRAFT_LOOP_THREAD, shape.draftCore()));
+            loops.add(keep(BackgroundLoop.start(draft, DRAFT_LOOP_THREAD)));
             owners.add(draft::ownedPartitions);
         }
         if (drafting.drafts()) {
@@ -171,9 +175,9 @@ public final class RunPipeline implements AutoCloseable {
         }
         VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
                 "verify-service-run", drafting, metrics).observeSteps(steps)
-                .onStepThread(pin("verify-loop", shape.verifyCore()))
-                .onPartitionsAssigned(keepCoreAlone("verify-loop", shape.verifyCore()));
-        loops.add(0, keep(BackgroundLoop.start(verify, "verify-loop")));
+                .onStepThread(pin(VERIFY_LOOP_THREAD, shape.verifyCore()))
+                .onPartitionsAssigned(keepCoreAlone(VERIFY_LOOP_THREAD, shape.verifyCore()));
+        loops.add(0, keep(BackgroundLoop.start(verify, VERIFY_LOOP_THREAD)));
         owners.add(verify::ownedPartitions);
     }
 
@@ -189,7 +193,7 @@ public final class RunPipeline implements AutoCloseable {
         for (int instance = 0; instance < cores.size(); instance++) {
             VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(),
                     Math.max(512, shape.maxBatch()), models.k(), models.targetDir(), models.inference())));
-            String name = "verify-loop-" + instance;
+            String name = VERIFY_LOOP_THREAD + "-" + instance;
             VerifyLoop verify = new VerifyLoop(engine, encoder(target), settings, catalogue, ConsumerGroups.VERIFY,
                     "verify-service-run-" + instance, VerifierDrafting.plain(), metrics).observeSteps(steps)
                     .onStepThread(pin(name, cores.get(instance)));
