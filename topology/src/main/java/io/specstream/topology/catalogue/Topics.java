@@ -34,9 +34,10 @@ public final class Topics {
     public static final TopicSpec<String, Rollout> ROLLOUTS =
             avro("rollouts", Rollout.class, CleanupPolicy.DELETE, WEEK);
     /*
-     * The three hint topics carry batches: one record per verify step (or draft round) and partition, written to the
-     * partition numbered like the requests' prompts partition, with no key. Per-sequence records cost the step thread
-     * a serialization and a send each, 128 a step at batch 64, for consumers that read them together anyway.
+     * The three hint topics carry batches: one record per partition for the verify steps of a few milliseconds (or
+     * per draft round), written to the partition numbered like the requests' prompts partition, with no key.
+     * Per-sequence records cost the step thread a serialization and a send each, 128 a step at batch 64, for
+     * consumers that read them together anyway.
      */
     public static final TopicSpec<String, CommitBatch> COMMITS =
             avro("commit-batches", CommitBatch.class, CleanupPolicy.DELETE, HINT_RETENTION);

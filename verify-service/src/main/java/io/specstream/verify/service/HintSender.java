@@ -9,10 +9,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import java.util.List;
 
 /**
- * The {@code verify-hints} thread's work: each round's steps as one commit batch per partition, and the acceptance
- * events of the last 20 ms or so as one acceptance batch per partition ({@link StepBatches}), on the plain producer.
- * Never waits for a transaction, so a drafter hears of a commit one send after the step, however long the completions
- * thread takes. Its producer, thread-safe, also carries the step thread's dead letters (rare: bad input).
+ * The {@code verify-hints} thread's work: the steps' commits as one commit batch per partition at most every 5 ms,
+ * and the acceptance events of the last 20 ms or so as one acceptance batch per partition ({@link StepBatches}), on
+ * the plain producer. Never waits for a transaction, so a drafter hears of a commit within 5 ms of the step, however
+ * long the completions thread takes. Its producer, thread-safe, also carries the step thread's dead letters (rare: bad input).
  */
 final class HintSender implements OutputThread.Work<StepReport> {
 
@@ -38,16 +38,16 @@ final class HintSender implements OutputThread.Work<StepReport> {
         batches.send(producer, System.nanoTime());
     }
 
-    /** Back as soon as waiting acceptance events are due, so that the last ones of a run are not held back. */
+    /** Back as soon as waiting commits or acceptance events are due, so that none is held back past its window. */
     @Override
     public long idleMs() {
-        return batches.acceptanceDueInMs(System.nanoTime()).orElse(1_000);
+        return batches.dueInMs(System.nanoTime()).orElse(1_000);
     }
 
     @Override
     public void close() {
         try (meters) {
-            batches.sendAcceptance(producer);
+            batches.sendAll(producer);
             producer.close();
         }
     }

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The {@code verify-hints} records on the real broker: a commit batch every round, for draft-service; the acceptance
- * events, which only the selector reads, together every 20 ms at most.
+ * The {@code verify-hints} records on the real broker: the commits, for draft-service, together every 5 ms at most;
+ * the acceptance events, which only the selector reads, together every 20 ms at most.
  */
 class StepBatchesTest {
 
@@ -54,19 +54,19 @@ class StepBatchesTest {
     }
 
     @Test
-    void commitsGoOutEveryRoundAndAcceptanceEventsTogetherOnceTwentyMillisecondsPassed() {
+    void acceptanceEventsGoOutTogetherOnceTwentyMillisecondsPassed() {
         TopicCatalogue topics = fixture.freshTopics();
         StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
                 new Publication(true, true), 0);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
             batches.add(step(0, 7));
             batches.send(producer, 1 * MS);
-            assertEquals(OptionalLong.of(19), batches.acceptanceDueInMs(1 * MS), "the first event waits 19 ms more");
+            assertEquals(OptionalLong.of(19), batches.dueInMs(1 * MS), "the first event waits 19 ms more");
             batches.add(step(1, 8));
             batches.send(producer, 12 * MS);
             batches.add(step(2, 9));
             batches.send(producer, 21 * MS);
-            assertEquals(OptionalLong.empty(), batches.acceptanceDueInMs(21 * MS), "nothing waits once they went out");
+            assertEquals(OptionalLong.empty(), batches.dueInMs(21 * MS), "nothing waits once they went out");
             batches.add(step(3, 10));
             batches.send(producer, 30 * MS);
             producer.flush();
@@ -75,11 +75,56 @@ class StepBatchesTest {
         List<CommitBatch> commits = read(topics, Topics.COMMITS, 4);
         List<AcceptanceBatch> acceptance = read(topics, Topics.ACCEPTANCE, 1);
 
-        assertEquals(4, commits.size(), "a commit batch per round");
+        assertEquals(4, commits.size(), "a commit batch per round: the rounds are 5 ms apart or more");
         assertEquals(1, acceptance.size(), "one acceptance batch: the fourth step's event still waits");
         assertEquals(List.of(1, 2, 3), acceptance.get(0).getEvents().stream()
                 .map(AcceptanceEvent::getCommittedLength).toList(), "the first three steps' events in one batch, in order");
-        assertEquals(OptionalLong.of(11), batches.acceptanceDueInMs(30 * MS), "the fourth waits for the next window");
+        assertEquals(OptionalLong.of(11), batches.dueInMs(30 * MS), "the fourth waits for the next window");
+    }
+
+    @Test
+    void commitsWithinFiveMillisecondsOfTheLastSendGoOutAsOneBatchInStepOrder() {
+        TopicCatalogue topics = fixture.freshTopics();
+        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
+                new Publication(true, false), 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
+            batches.add(step(0, 7));
+            batches.send(producer, 0);
+            assertEquals(OptionalLong.empty(), batches.dueInMs(0), "the first step's commit went out at once");
+            batches.add(step(1, 8));
+            batches.send(producer, 1 * MS);
+            batches.add(step(2, 9));
+            batches.send(producer, 2 * MS);
+            assertEquals(OptionalLong.of(3), batches.dueInMs(2 * MS), "the second and third wait until 5 ms");
+            batches.add(step(3, 10));
+            batches.send(producer, 6 * MS);
+            producer.flush();
+        }
+
+        List<CommitBatch> commits = read(topics, Topics.COMMITS, 2);
+
+        assertEquals(2, commits.size(), "the first step alone, then the next three together");
+        assertEquals(List.of(8, 9, 10), commits.get(1).getUpdates().stream().map(update -> update.getTokens().get(0))
+                .toList(), "the waiting steps' deltas in step order");
+    }
+
+    @Test
+    void commitsStillWaitingGoOutWhenTheThreadCloses() {
+        TopicCatalogue topics = fixture.freshTopics();
+        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
+                new Publication(true, true), 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
+            batches.add(step(0, 7));
+            batches.send(producer, 0);
+            batches.add(step(1, 8));
+            batches.send(producer, 1 * MS);
+            batches.sendAll(producer);
+            assertEquals(OptionalLong.empty(), batches.dueInMs(1 * MS), "nothing waits after sendAll");
+            producer.flush();
+        }
+
+        assertEquals(2, read(topics, Topics.COMMITS, 2).size(), "the held-back second step's commit was sent too");
+        assertEquals(1, read(topics, Topics.ACCEPTANCE, 1).size(), "and the acceptance events of both steps");
     }
 
     private static StepReport step(int position, int token) {
