@@ -21,6 +21,7 @@ import io.specstream.topology.metrics.KafkaClientMeters;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +42,7 @@ import java.util.UUID;
  * ({@link SequenceMirrors}), hands the verifier's commits to its drafters ({@link TailSource}s: draft models running
  * ahead, model-free lookups, driven together by a {@link DrafterPool}), and after each poll lets every drafter draft
  * for the sequences it runs for, publishing the round's tails as one {@code DraftBatch} per partition. It never
- * waits for the verifier: with tails left to grow it polls with timeout 0.
+ * waits for the verifier: with tails left to grow it polls with timeout 0, at most every 2 ms ({@link PollPace}).
  *
  * <p>Which drafters run for a sequence is the selector's call (Fastest-of-N): the loop also reads the compacted
  * {@code assignments} topic and runs the drafters a request's assignment lists, all of them until one arrives.
@@ -177,12 +178,15 @@ public final class DraftLoop implements Runnable, AutoCloseable {
             }
             onLoopThread.run();
             LoadMeter load = new LoadMeter(HEARTBEAT_MS, System.nanoTime());
+            PollPace pace = new PollPace();
             boolean drafting = false;
             while (running) {
                 if (modelSwitch.isPresent() && modelSwitch.get().apply()) {
                     metrics.draftModelsOf(modelSwitch.get().appliedVersion());
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(drafting ? Duration.ZERO : IDLE_POLL)) {
+                ConsumerRecords<byte[], byte[]> polled = pace.due(drafting, System.nanoTime())
+                        ? consumer.poll(drafting ? Duration.ZERO : IDLE_POLL) : ConsumerRecords.empty();
+                for (ConsumerRecord<byte[], byte[]> record : polled) {
                     if (record.topic().equals(prompts)) {
                         input.prompt(record).ifPresent(prompted -> prompted.keys().forEach(key ->
                                 mirrors.prompted(key, prompted.terms(), record.partition(), record.offset())));
