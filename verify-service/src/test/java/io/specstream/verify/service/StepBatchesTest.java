@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -56,19 +57,14 @@ class StepBatchesTest {
     @Test
     void acceptanceEventsGoOutTogetherOnceTwentyMillisecondsPassed() {
         TopicCatalogue topics = fixture.freshTopics();
-        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
-                new Publication(true, true), 0);
+        StepBatches batches = batchesFrom(0, topics, new Publication(true, true));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
-            batches.add(step(0, 7));
-            batches.send(producer, 1 * MS);
+            stepAndSend(batches, producer, 0, 1 * MS);
             assertEquals(OptionalLong.of(19), batches.dueInMs(1 * MS), "the first event waits 19 ms more");
-            batches.add(step(1, 8));
-            batches.send(producer, 12 * MS);
-            batches.add(step(2, 9));
-            batches.send(producer, 21 * MS);
+            stepAndSend(batches, producer, 1, 12 * MS);
+            stepAndSend(batches, producer, 2, 21 * MS);
             assertEquals(OptionalLong.empty(), batches.dueInMs(21 * MS), "nothing waits once they went out");
-            batches.add(step(3, 10));
-            batches.send(producer, 30 * MS);
+            stepAndSend(batches, producer, 3, 30 * MS);
             producer.flush();
         }
 
@@ -85,19 +81,14 @@ class StepBatchesTest {
     @Test
     void commitsWithinFiveMillisecondsOfTheLastSendGoOutAsOneBatchInStepOrder() {
         TopicCatalogue topics = fixture.freshTopics();
-        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
-                new Publication(true, false), 0);
+        StepBatches batches = batchesFrom(0, topics, new Publication(true, false));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
-            batches.add(step(0, 7));
-            batches.send(producer, 0);
+            stepAndSend(batches, producer, 0, 0);
             assertEquals(OptionalLong.empty(), batches.dueInMs(0), "the first step's commit went out at once");
-            batches.add(step(1, 8));
-            batches.send(producer, 1 * MS);
-            batches.add(step(2, 9));
-            batches.send(producer, 2 * MS);
+            stepAndSend(batches, producer, 1, 1 * MS);
+            stepAndSend(batches, producer, 2, 2 * MS);
             assertEquals(OptionalLong.of(3), batches.dueInMs(2 * MS), "the second and third wait until 5 ms");
-            batches.add(step(3, 10));
-            batches.send(producer, 6 * MS);
+            stepAndSend(batches, producer, 3, 6 * MS);
             producer.flush();
         }
 
@@ -111,13 +102,10 @@ class StepBatchesTest {
     @Test
     void commitsStillWaitingGoOutWhenTheThreadCloses() {
         TopicCatalogue topics = fixture.freshTopics();
-        StepBatches batches = new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()),
-                new Publication(true, true), 0);
+        StepBatches batches = batchesFrom(0, topics, new Publication(true, true));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
-            batches.add(step(0, 7));
-            batches.send(producer, 0);
-            batches.add(step(1, 8));
-            batches.send(producer, 1 * MS);
+            stepAndSend(batches, producer, 0, 0);
+            stepAndSend(batches, producer, 1, 1 * MS);
             batches.sendAll(producer);
             assertEquals(OptionalLong.empty(), batches.dueInMs(1 * MS), "nothing waits after sendAll");
             producer.flush();
@@ -125,6 +113,17 @@ class StepBatchesTest {
 
         assertEquals(2, read(topics, Topics.COMMITS, 2).size(), "the held-back second step's commit was sent too");
         assertEquals(1, read(topics, Topics.ACCEPTANCE, 1).size(), "and the acceptance events of both steps");
+    }
+
+    /** The step that commits token 7 + {@code position} at {@code position}, then a send at {@code nowNanos}. */
+    private static void stepAndSend(StepBatches batches, Producer<byte[], byte[]> producer, int position,
+                                    long nowNanos) {
+        batches.add(step(position, 7 + position));
+        batches.send(producer, nowNanos);
+    }
+
+    private static StepBatches batchesFrom(long nowNanos, TopicCatalogue topics, Publication publication) {
+        return new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()), publication, nowNanos);
     }
 
     private static StepReport step(int position, int token) {
