@@ -12,7 +12,8 @@ import java.util.List;
  * The {@code verify-hints} thread's work: the steps' commits as one commit batch per partition at most every 5 ms,
  * and the acceptance events of the last 20 ms or so as one acceptance batch per partition ({@link StepBatches}), on
  * the plain producer. Never waits for a transaction, so a drafter hears of a commit within 5 ms of the step, however
- * long the completions thread takes. Its producer, thread-safe, also carries the step thread's dead letters (rare: bad input).
+ * long the completions thread takes. Its producer, thread-safe, also carries the step thread's dead letters (rare:
+ * bad input).
  */
 final class HintSender implements OutputThread.Work<StepReport> {
 
