@@ -102,6 +102,9 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
     DecodingOptions decoding;
 
     @Mixin
+    StepWidthOption stepWidth;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Spec
@@ -132,7 +135,8 @@ public final class RunCommand implements Callable<Integer>, ProgressCommand {
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedKafkaSettings.temporary(), 0, catalogue)) {
             ClientSettings settings = stack.clientSettings();
             RunPipeline.Models models = new RunPipeline.Models(modelDir, draftModelDirs, decoding.k(),
-                    InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads()));
+                    InferenceOptions.of("--execution-provider", decoding.executionProvider(), decoding.threads()),
+                    stepWidth.width());
             List<Rollout> rollouts;
             RunTally tally = new RunTally(file.sequences());
             long started;

@@ -19,6 +19,7 @@ import io.specstream.topology.catalogue.TopicCatalogue;
 import io.specstream.topology.cli.OpenedResources;
 import io.specstream.topology.client.ClientSettings;
 import io.specstream.verify.VerifyConfig;
+import io.specstream.verify.VerifyConfig.StepWidth;
 import io.specstream.verify.VerifyEngine;
 import io.specstream.verify.service.VerifierDrafting;
 import io.specstream.contract.BackgroundLoop;
@@ -48,10 +49,18 @@ import java.util.stream.Collectors;
  */
 public final class RunPipeline implements AutoCloseable {
 
-    /** Where the models are and how they run; coupled and decoupled use the first draft model. */
-    public record Models(Path targetDir, List<Path> draftDirs, int k, InferenceOptions inference) {
+    /**
+     * Where the models are and how they run; coupled and decoupled use the first draft model, and the verifier chooses
+     * its step widths as {@code stepWidth} says.
+     */
+    public record Models(Path targetDir, List<Path> draftDirs, int k, InferenceOptions inference, StepWidth stepWidth) {
         public Models {
             draftDirs = List.copyOf(draftDirs);
+        }
+
+        /** Models whose verifier chooses its step widths by the goodput controller. */
+        public Models(Path targetDir, List<Path> draftDirs, int k, InferenceOptions inference) {
+            this(targetDir, draftDirs, k, inference, StepWidth.GOODPUT);
         }
     }
 
@@ -132,7 +141,8 @@ public final class RunPipeline implements AutoCloseable {
         // only where they pay on the measured step costs (in the pipeline at one sequence a 9-token step took 1.84x a
         // 1-token one and a 5-token step 1.31x: at acceptance 0.95 the longer commits about 1.1x more per second)
         int maxDraft = mode.everyDrafter() ? 2 * k : k;
-        VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(), Math.max(512, shape.maxBatch()), maxDraft, models.targetDir(), inference)));
+        VerifyEngine engine = keep(VerifyEngine.open(new VerifyConfig(shape.maxBatch(), Math.max(512, shape.maxBatch()),
+                maxDraft, models.targetDir(), inference, models.stepWidth())));
         VerifierDrafting drafting = VerifierDrafting.plain();
         List<TailSource> draftService = new ArrayList<>();
         switch (mode) {

@@ -55,6 +55,9 @@ public final class VerifyCommand implements Callable<Integer> {
     DecodingOptions decoding;
 
     @Mixin
+    StepWidthOption stepWidth;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Option(names = "--model-dir", paramLabel = "DIR", defaultValue = "models/target",
@@ -148,7 +151,8 @@ public final class VerifyCommand implements Callable<Integer> {
             // drafts of up to twice the default k, as in specstream run: the goodput controller verifies as much of
             // them as its step costs make worth it
             int maxDraft = coupledDraftDir == null ? 2 * decoding.k() : decoding.k();
-            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(maxBatch, 512, maxDraft, modelDir, inference)));
+            VerifyEngine engine = opened.keep(VerifyEngine.open(new VerifyConfig(maxBatch, 512, maxDraft, modelDir, inference,
+                    stepWidth.width())));
             TextTokenizer tokenizer = opened.keep(TextTokenizer.open(model.tokenizerFile()));
             VerifierDrafting drafting = new VerifierDrafting(inVerifier, maxDraft, draftService, selector,
                     Optional.empty());
