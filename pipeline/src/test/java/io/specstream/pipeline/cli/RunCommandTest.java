@@ -85,44 +85,40 @@ class RunCommandTest {
 
     @Test
     void anUnknownStepWidthIsRefusedNamingTheFlagAndTheAllowedValues() {
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = SpecStreamCli.commandLine();
-        commandLine.setErr(new PrintWriter(err));
+        String err = refused("--step-width", "auto");
 
-        int exit = commandLine.execute("run", "--step-width", "auto", "--out", dir.resolve("never.jsonl").toString());
-
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("--step-width 'auto' is not valid; allowed values: goodput, widest"),
-                err.toString());
-        assertTrue(Files.notExists(dir.resolve("never.jsonl")));
+        assertTrue(err.contains("--step-width 'auto' is not valid; allowed values: goodput, widest"), err);
     }
 
     @Test
     void anUnknownModelFreeDrafterIsRefusedNamingTheFlagAndTheAllowedValues() {
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = SpecStreamCli.commandLine();
-        commandLine.setErr(new PrintWriter(err));
+        String err = refused("--model-free", "ngram,sufix");
 
-        int exit = commandLine.execute("run", "--model-free", "ngram,sufix", "--out", dir.resolve("never.jsonl").toString());
-
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("--model-free 'sufix' is not valid; allowed values: a comma-separated list "
-                + "of ngram,suffix, or none"), err.toString());
-        assertTrue(Files.notExists(dir.resolve("never.jsonl")));
+        assertTrue(err.contains("--model-free 'sufix' is not valid; allowed values: a comma-separated list "
+                + "of ngram,suffix, or none"), err);
     }
 
     @Test
     void anUnknownModeIsRefusedNamingTheFlagAndTheAllowedValues() {
+        String err = refused("--mode", "fast");
+
+        assertTrue(err.contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest, "
+                + "fastest_no_selector, plain_every_core"), err);
+    }
+
+    /** Runs {@code specstream run} with {@code flags}, checks it exited with 2 and wrote no rollouts; its stderr. */
+    private String refused(String... flags) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = SpecStreamCli.commandLine();
         commandLine.setErr(new PrintWriter(err));
+        List<String> args = new ArrayList<>(List.of("run", "--out", dir.resolve("never.jsonl").toString()));
+        args.addAll(List.of(flags));
 
-        int exit = commandLine.execute("run", "--mode", "fast", "--out", dir.resolve("never.jsonl").toString());
+        int exit = commandLine.execute(args.toArray(String[]::new));
 
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("--mode 'fast' is not valid; allowed values: plain, coupled, decoupled, fastest, fastest_no_selector, plain_every_core"),
-                err.toString());
+        assertEquals(2, exit, err.toString());
         assertTrue(Files.notExists(dir.resolve("never.jsonl")));
+        return err.toString();
     }
 
     private List<Rollout> run(String mode, Path prompts, String... flags) throws IOException {
