@@ -1,6 +1,6 @@
 package io.specstream.pipeline.cli;
 
-import io.specstream.verify.VerifyConfig;
+import io.specstream.topology.cli.EnumFlag;
 import io.specstream.verify.VerifyConfig.StepWidth;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,10 +24,9 @@ public final class StepWidthOption {
                     + "(every offered draft token verified, whatever the step costs) (default: ${DEFAULT-VALUE}).")
     void set(String value) {
         try {
-            width = VerifyConfig.stepWidth(value);
+            width = EnumFlag.parse("--step-width", value, StepWidth.values());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(mixee.commandLine(),
-                    e.getMessage().replace(VerifyConfig.STEP_WIDTH + "=", "--step-width "));
+            throw new ParameterException(mixee.commandLine(), e.getMessage());
         }
     }
 
