@@ -50,6 +50,15 @@ import java.util.function.Supplier;
  * verifier's time (a draft model at one sequence). Without the second round a drafter once measured dear (a slow
  * round: the JIT, a GC, a re-prefill) was never measured again and stayed switched off: coupled's draft model at one
  * sequence kept a cost of 1.27 ms a step, three times its own, for a whole bench cell.
+ *
+ * <p>A dear drafter leaves a wake ({@link DrafterWakes}): the target's plain steps right after a draft model's rounds
+ * on the verifier's core run slow. Those steps measure the drafter, not plain decoding: {@link #stepped} leaves them
+ * out of the cost table, and what they cost is charged to the drafter, like its resume, when it is switched on or
+ * probed. And a plain step moves the table 2 % at most ({@link StepCostTable}): moving it a fifth of the way, a few
+ * slow plain steps (a wake, or one of the machine's slow spells) raised c(1, 1) to 1.1–1.3 ms where the median plain
+ * step took 0.5 ms (coupled, one sequence, T = 1); every drafter round looked cheap beside it and the plan switched
+ * drafting on, and since a step that drafts is never plain, nothing corrected c(1, 1) until the streak ended. One bench
+ * cell drafted on 26 % of its steps and ran at 0.78× plain.
  */
 public final class GoodputController implements StepWidths {
 
@@ -61,11 +70,14 @@ public final class GoodputController implements StepWidths {
     private static final double PROBE_SHARE = 0.02;
     /** Weight of the latest round in a drafter's availability. */
     private static final double AVAILABILITY_WEIGHT = 0.2;
+    /** A drafter round taking at least this share of a plain step is dear enough to leave a wake. */
+    private static final double DEAR_ROUND = 0.1;
 
     private final Supplier<StepCostTable> measure;
     private final AcceptanceEstimates estimates;
     private final Map<String, Double> availability = new HashMap<>();
     private final Map<String, ProbeSchedule> probes = new HashMap<>();
+    private final DrafterWakes wakes = new DrafterWakes();
     private StepCostTable costs;
 
     /**
@@ -161,7 +173,8 @@ public final class GoodputController implements StepWidths {
         int best = 0;
         double bestScore = MARGIN * batch / table.nanos(batch, 1);
         for (int j = 1; j <= cap; j++) {
-            double score = (batch + gained[j]) / (table.nanos(batch, j + 1) + batch * cost.ofRound(j));
+            double score = (batch + gained[j]) / (table.nanos(batch, j + 1) + batch * cost.ofRound(j)
+                    + (cost.paused() ? wakes.of(drafter) : 0));
             if (score > bestScore) {
                 best = j;
                 bestScore = score;
@@ -172,18 +185,26 @@ public final class GoodputController implements StepWidths {
         schedule.secondRoundDue = false;
         if (best > 0 || probesSecondRound) {
             schedule.plansSinceProbe = 0;
-            return Math.max(best, 1);
+            return drafting(drafter, Math.max(best, 1), batch, cost, table);
         }
-        // a probe costs a resume and about two drafter steps (the second round's catch-up and token); spaced so that
-        // probing a dear drafter takes at most PROBE_SHARE of the verifier's time
-        double probe = batch * (cost.paused(true).ofRound(1) + cost.paused(false).ofRound(1));
+        // a probe costs a resume, about two drafter steps (the second round's catch-up and token) and its wake; spaced
+        // so that probing a dear drafter takes at most PROBE_SHARE of the verifier's time
+        double probe = batch * (cost.paused(true).ofRound(1) + cost.paused(false).ofRound(1)) + wakes.of(drafter);
         long every = Math.max(PROBE_EVERY, (long) Math.ceil(probe / (PROBE_SHARE * table.nanos(batch, 1))));
         if (++schedule.plansSinceProbe >= every) {
             schedule.plansSinceProbe = 0;
             schedule.secondRoundDue = true;
-            return 1;
+            return drafting(drafter, 1, batch, cost, table);
         }
         return 0;
+    }
+
+    /** {@code tokens}, noting whether drafting them is dear enough to leave a wake on the next plain steps. */
+    private int drafting(String drafter, int tokens, int batch, DrafterCost cost, StepCostTable table) {
+        if (batch * cost.ofRound(tokens) >= DEAR_ROUND * table.nanos(batch, 1)) {
+            wakes.drafted(drafter);
+        }
+        return tokens;
     }
 
     /** Fades the share of sequences a drafter finds a draft for towards this round's {@code usable / asked}. */
@@ -195,9 +216,13 @@ public final class GoodputController implements StepWidths {
         }
     }
 
+    /** Refines the cost table with the step, unless it is a plain step in a dear drafter's wake. */
     @Override
     public void stepped(int batch, int width, long forwardNanos) {
-        if (costs != null) {
+        if (costs == null) {
+            return;
+        }
+        if (!wakes.inWake(batch, width, forwardNanos, costs.nanos(batch, 1))) {
             costs.observe(batch, width, forwardNanos);
         }
     }

@@ -12,23 +12,37 @@ import java.util.TreeMap;
  * 1 .. maxWidth (tokens fed per sequence: 1 is plain decoding, 1 + k verifies k draft tokens). Built from a few
  * measured points ({@link io.specstream.inference.decode.StepCostProbe}) by linear interpolation, then refined from
  * the verifier's own steps, each moving the table a fifth of the way to what it took: a plain step (width 1) moves
- * its whole batch row, since a longer context or a busier machine slows every width alike; a wide step moves only
- * its own cell, the one thing it measured.
+ * its whole batch row, since a longer context or a busier machine slows every width alike, and by 2 % at most; a wide
+ * step moves only its own cell, the one thing it measured.
  *
  * <p>Why a plain step rescales the row rather than nudging the other widths a little: the verifier takes mostly plain
  * steps, and a noisy stream of them (GC pauses, cache compactions inside a step) nudging width 1 by a fifth and the
  * others by a twentieth ratchets the others up — measured on this project's CPU runs, c(1, 5) / c(1, 1) crept from
  * 1.46 to 12 over a cell, and the controller stopped verifying drafts worth 2×.
  *
+ * <p>Why a plain step moves the row {@value #PLAIN_STEP_LIMIT_PERCENT} % at most: plain steps are many, so the row can
+ * follow the typical one and ignore bursts. Bursts come: a draft model drafting on the verifier's core leaves the
+ * target slow for a few steps, and this shared machine has slow spells of its own (coupled, one sequence: the five
+ * plain steps after a drafting streak took 2.1, 1.8, 1.7, 1.6 and 1.5 times the cell's median plain step). Moving a
+ * fifth of the way, those five raised c(1, 1) by 45 %; every drafter step then looked cheap beside it, the controller
+ * switched drafting on, and since a step that drafts is never plain, nothing brought c(1, 1) back down until the
+ * streak ended: 26 % of the steps drafted, at 0.78× plain. Now those five raise it by 10 % and the next plain steps
+ * take it back.
+ *
  * <p>Example: measured (1,1) 1.0 ms, (1,5) 1.3 ms, (8,1) 2.0 ms, (8,5) 4.6 ms → c(8,3) = 3.3 ms, c(4,1) ≈ 1.43 ms;
- * a step (8,1) observed at 2.4 ms → c(8,1) = 2.08 ms and c(8,3) = 3.432 ms (every width × 1.04); then a step (8,3)
- * observed at 3.0 ms → c(8,3) = 3.432 × (1 + 0.2 × (3.0 / 3.432 − 1)) ≈ 3.35 ms, c(8,1) unchanged.
+ * a step (8,1) observed at 2.1 ms → c(8,1) = 2.02 ms and c(8,3) = 3.333 ms (every width × 1.01); one observed at
+ * 2.4 ms or at 50 ms (a GC pause) → every width × 1.02; then a step (8,3) observed at 3.0 ms →
+ * c(8,3) = 3.333 × (1 + 0.2 × (3.0 / 3.333 − 1)) = 3.2664 ms, c(8,1) unchanged.
  */
 public final class StepCostTable {
 
     private static final double WEIGHT = 0.2;
-    /** An observation more than this many times off the table (a GC pause, a compaction) moves it only this far. */
+    /** A wide step more than this many times off the table (a GC pause, a compaction) moves it only this far. */
     private static final double LARGEST_SURPRISE = 2;
+    /** The most one plain step moves its row, in percent. */
+    static final int PLAIN_STEP_LIMIT_PERCENT = 2;
+    /** A plain step more than this many times off the table moves it only this far: a fifth of it, 2 %. */
+    private static final double LARGEST_PLAIN_SURPRISE = 1 + PLAIN_STEP_LIMIT_PERCENT / 100.0 / WEIGHT;
 
     private final double[][] nanos;
 
@@ -109,7 +123,8 @@ public final class StepCostTable {
             return;
         }
         double[] row = nanos[batch];
-        double surprise = Math.max(1 / LARGEST_SURPRISE, Math.min(LARGEST_SURPRISE, observed / row[width]));
+        double largest = width == 1 ? LARGEST_PLAIN_SURPRISE : LARGEST_SURPRISE;
+        double surprise = Math.max(1 / largest, Math.min(largest, observed / row[width]));
         double factor = 1 + WEIGHT * (surprise - 1);
         if (width > 1) {
             row[width] *= factor;

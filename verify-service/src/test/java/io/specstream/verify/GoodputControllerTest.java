@@ -116,6 +116,58 @@ class GoodputControllerTest {
         assertTrue(after > 0.9, "twenty agreeing first tokens raise the estimate, was " + after);
     }
 
+    @Test
+    void plainStepsInTheWakeOfADearDrafterLeaveTheCostTableAlone() {
+        StepCostTable table = table(1, AT_8);
+        // a drafter step costs a twentieth of a plain step: four tokens (five steps) a quarter
+        GoodputController controller = draftingFourTokens(table, 0.05);
+        controller.stepped(1, 5, 2_000_000);
+
+        for (int step = 0; step < DrafterWakes.STEPS; step++) {
+            controller.stepped(1, 1, 3_000_000); // the target runs slow after the draft model shared its core
+        }
+        assertEquals(1_000_000, table.nanos(1, 1), 1e-6);
+
+        controller.stepped(1, 1, 3_000_000);
+        assertEquals(1_020_000, table.nanos(1, 1), 1e-6);
+    }
+
+    @Test
+    void aCheapDrafterLeavesNoWake() {
+        StepCostTable table = table(1, AT_8);
+        GoodputController controller = draftingFourTokens(table, 0.001); // a suffix index lookup
+
+        controller.stepped(1, 1, 3_000_000);
+
+        assertEquals(1_020_000, table.nanos(1, 1), 1e-6);
+    }
+
+    @Test
+    void aDrafterIsProbedLessOftenOnceItsWakeIsKnown() {
+        // as below, a probe costs 2 plain steps → one per 100; then its wake, 32 plain steps 1/16 slower, adds 2 more
+        GoodputController controller = controllerAt(1, AT_8, 0.1);
+        DrafterCost cost = DrafterCost.perStep(0.5 * 1_000_000);
+        StringBuilder plans = new StringBuilder();
+        int sinceDrafting = DrafterWakes.STEPS;
+        for (int step = 0; step < 99 + 2 + 199 + 2; step++) {
+            int planned = controller.plannedDraftTokens("d", List.of("r"), 4, cost);
+            plans.append(planned);
+            sinceDrafting = planned > 0 ? 0 : sinceDrafting + 1;
+            controller.stepped(1, planned + 1, planned > 0 ? 2_000_000
+                    : sinceDrafting <= DrafterWakes.STEPS ? 1_062_500 : 1_000_000);
+        }
+
+        assertEquals("0".repeat(99) + "11" + "0".repeat(199) + "11", plans.toString());
+    }
+
+    /** A controller on {@code table} (one sequence) that has just planned four tokens of a drafter this dear. */
+    private static GoodputController draftingFourTokens(StepCostTable table, double perStepInPlainSteps) {
+        GoodputController controller = new GoodputController(table, new AcceptanceEstimates(4, 0.9));
+        DrafterCost cost = DrafterCost.perStep(perStepInPlainSteps * table.nanos(1, 1));
+        assertEquals(4, controller.plannedDraftTokens("d", List.of("r"), 4, cost));
+        return controller;
+    }
+
     /** A controller whose table holds {@code relative} at every batch up to {@code batch}; every draft has rate α. */
     private static GoodputController controllerAt(int batch, double[] relative, double alpha) {
         // no judgment yet: every position is expected at the opening rate, so a j-token draft at α + ... + α^j
