@@ -24,6 +24,8 @@ final class DrafterWakes {
     static final int STEPS = 32;
     /** Weight of the latest wake in a drafter's average. */
     private static final double WEIGHT = 0.5;
+    /** A round taking at least this share of a plain step is dear enough to leave a wake. */
+    private static final double DEAR_ROUND = 0.1;
 
     private final Map<String, Double> wakes = new HashMap<>();
     private final Set<String> waking = new HashSet<>();
@@ -31,9 +33,14 @@ final class DrafterWakes {
     private int stepsSinceDearRound = STEPS;
     private double excess;
 
-    /** {@code drafter} drafts a dear round for this step. */
-    void drafted(String drafter) {
-        draftedThisStep.add(drafter);
+    /**
+     * {@code drafter} drafts for this step, a round of {@code roundNanos} where a plain step takes {@code plainNanos}:
+     * dear (a draft model), or cheap enough to leave no wake (an n-gram or suffix lookup).
+     */
+    void drafted(String drafter, double roundNanos, double plainNanos) {
+        if (roundNanos >= DEAR_ROUND * plainNanos) {
+            draftedThisStep.add(drafter);
+        }
     }
 
     /**

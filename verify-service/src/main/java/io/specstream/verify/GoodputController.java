@@ -70,8 +70,6 @@ public final class GoodputController implements StepWidths {
     private static final double PROBE_SHARE = 0.02;
     /** Weight of the latest round in a drafter's availability. */
     private static final double AVAILABILITY_WEIGHT = 0.2;
-    /** A drafter round taking at least this share of a plain step is dear enough to leave a wake. */
-    private static final double DEAR_ROUND = 0.1;
 
     private final Supplier<StepCostTable> measure;
     private final AcceptanceEstimates estimates;
@@ -199,11 +197,9 @@ public final class GoodputController implements StepWidths {
         return 0;
     }
 
-    /** {@code tokens}, noting whether drafting them is dear enough to leave a wake on the next plain steps. */
+    /** {@code tokens}, told to the wakes: a round this dear may leave one on the next plain steps. */
     private int drafting(String drafter, int tokens, int batch, DrafterCost cost, StepCostTable table) {
-        if (batch * cost.ofRound(tokens) >= DEAR_ROUND * table.nanos(batch, 1)) {
-            wakes.drafted(drafter);
-        }
+        wakes.drafted(drafter, batch * cost.ofRound(tokens), table.nanos(batch, 1));
         return tokens;
     }
 

@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DrafterWakesTest {
 
     private static final double PLAIN = 500_000;
+    /** A draft model's round: 0.3 ms. */
+    private static final double DEAR_ROUND = 300_000;
 
     @Test
     void theWakeIsWhatThePlainStepsAfterADearRoundTakeBeyondThePlainCost() {
         DrafterWakes wakes = new DrafterWakes();
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         wakes.inWake(1, 5, 1_500_000, PLAIN);
 
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
@@ -28,12 +30,12 @@ class DrafterWakesTest {
     @Test
     void aWakeCutShortByTheNextRoundIsMeasuredInFullAfterIt() {
         DrafterWakes wakes = new DrafterWakes();
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         wakes.inWake(1, 2, 1_500_000, PLAIN);
         for (int step = 0; step < 10; step++) {
             wakes.inWake(1, 1, 600_000, PLAIN);
         }
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         wakes.inWake(1, 2, 1_500_000, PLAIN);
         assertEquals(0, wakes.of("d"), 1e-6);
 
@@ -48,9 +50,9 @@ class DrafterWakesTest {
     void aPlainStepInTheSameStepAsADearRoundIsInItsWakeAndAWideOneIsNot() {
         DrafterWakes wakes = new DrafterWakes();
 
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         assertTrue(wakes.inWake(1, 1, 600_000, PLAIN));
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         assertFalse(wakes.inWake(1, 3, 1_500_000, PLAIN));
     }
 
@@ -66,8 +68,8 @@ class DrafterWakesTest {
     @Test
     void aWakeOfTwoDraftersIsSharedBetweenThem() {
         DrafterWakes wakes = new DrafterWakes();
-        wakes.drafted("a");
-        wakes.drafted("b");
+        wakes.drafted("a", DEAR_ROUND, PLAIN);
+        wakes.drafted("b", DEAR_ROUND, PLAIN);
         wakes.inWake(1, 5, 1_500_000, PLAIN);
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
             wakes.inWake(1, 1, 600_000, PLAIN);
@@ -78,7 +80,7 @@ class DrafterWakesTest {
     }
 
     private static void wake(DrafterWakes wakes, long plainStepNanos) {
-        wakes.drafted("d");
+        wakes.drafted("d", DEAR_ROUND, PLAIN);
         wakes.inWake(1, 5, 1_500_000, PLAIN);
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
             wakes.inWake(1, 1, plainStepNanos, PLAIN);
