@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Every draft a verify step may use, per sequence: the newest tail of each draft-service drafter (from the
@@ -29,8 +28,8 @@ import java.util.stream.Collectors;
  * events the selector learns from.
  *
  * <p>In-verifier drafters are driven by a {@link DrafterPool}, as in the coupled loop and draft-service: opened on
- * admission, told every commit, forgotten at the finish; each proposes only for the requests whose assignment lists
- * it (all, before any assignment).
+ * admission, told every commit, forgotten at the finish; each proposes for every sequence, as much as the goodput
+ * controller's plan finds worth it: the assignments narrow draft-service's drafters, not these.
  */
 final class DraftSources {
 
@@ -94,31 +93,33 @@ final class DraftSources {
     }
 
     /**
-     * Lets every in-verifier drafter propose for the active sequences it runs for, as many tokens as {@code plan}
-     * finds worth their drafting time (the request's k at most), timing it.
+     * Lets every in-verifier drafter propose for every active sequence it follows, as many tokens as {@code plan} finds
+     * worth their drafting time (the longest of the requests' lengths at most), timing it. The selector's assignments
+     * do not narrow them: what a drafter inside the verifier costs is verify time, which the goodput controller weighs
+     * against what it expects the drafts to earn, per request (DESIGN, speculation control); the selector decides what
+     * draft-service spends its own capacity on. One round per drafter and step: the plan is for the whole batch.
      */
     void propose(List<SequenceKey> active, DraftPlan plan) {
         thisStep.clear();
         for (Drafter drafter : inVerifier.drafters()) {
-            Map<Integer, List<SequenceKey>> byLength = active.stream()
-                    .filter(key -> inVerifier.follows(key) && assignments.runs(key.requestId(), drafter.name()))
-                    .collect(Collectors.groupingBy(key -> draftLength(key.requestId())));
-            boolean draftedLastStep = draftedBefore.contains(drafter.name());
-            draftedBefore.remove(drafter.name());
-            byLength.forEach((cap, keys) -> {
-                int k = plan.tokens(drafter.name(), cap,
-                        costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED).paused(!draftedLastStep));
-                if (k < 1) {
-                    return;
-                }
-                DrafterPool.Proposals proposals = DrafterPool.propose(drafter, keys, k);
-                plan.offered(drafter.name(), keys.size(), proposals.tails().size());
-                draftedBefore.add(drafter.name());
-                costs.put(drafter.name(), measured(costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED),
-                        draftedLastStep, proposals.microsPerSequence() * 1_000.0, k));
-                proposals.tails().forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
-                        .put(tail.drafter(), new Offer(tail, proposals.microsPerSequence())));
-            });
+            List<SequenceKey> keys = active.stream().filter(inVerifier::follows).toList();
+            boolean draftedLastStep = draftedBefore.remove(drafter.name());
+            if (keys.isEmpty()) {
+                continue;
+            }
+            int cap = keys.stream().mapToInt(key -> draftLength(key.requestId())).max().orElseThrow();
+            int k = plan.tokens(drafter.name(), cap,
+                    costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED).paused(!draftedLastStep));
+            if (k < 1) {
+                continue;
+            }
+            DrafterPool.Proposals proposals = DrafterPool.propose(drafter, keys, k);
+            plan.offered(drafter.name(), keys.size(), proposals.tails().size());
+            draftedBefore.add(drafter.name());
+            costs.put(drafter.name(), measured(costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED),
+                    draftedLastStep, proposals.microsPerSequence() * 1_000.0, k));
+            proposals.tails().forEach((key, tail) -> thisStep.computeIfAbsent(key, x -> new HashMap<>())
+                    .put(tail.drafter(), new Offer(tail, proposals.microsPerSequence())));
         }
     }
 

@@ -2,12 +2,15 @@ package io.specstream.verify.service;
 
 import io.specstream.schemas.avro.AcceptanceEvent;
 import io.specstream.schemas.avro.CommitUpdate;
+import io.specstream.verify.StepOutcome;
 import org.apache.kafka.clients.producer.Producer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * runs on. Example, steps at 0, 1, 2 and 6 ms: the first step's commits go out at 0, the next two wait and go out
  * with the fourth's at 6, as one batch per partition in step order. A drafter hears of a commit at most 5 ms later; it
  * redrafts from it tens of milliseconds later anyway (DraftLoop's round, the hop back).
+ *
+ * <p>A step that judged no draft of a sequence (none on hand) tells the selector only the batch size, so a window
+ * holds at most one such event per request: at 8 sequences about three quarters of the sequence-steps have no draft,
+ * and their events were most of what the verifier serialized, the broker stored and the selector decoded and folded
+ * into its state — all on the draft loop's core. Example, r1 drafted at steps 2 and 4 of a window of 5 steps: events
+ * of steps 1 (the first of r1), 2 and 4 go out.
  */
 final class StepBatches {
 
@@ -35,6 +44,8 @@ final class StepBatches {
     private final Publication publication;
     private final Map<Integer, List<CommitUpdate>> commits = new TreeMap<>();
     private final Map<Integer, List<AcceptanceEvent>> acceptance = new TreeMap<>();
+    /** The requests with an acceptance event in the window. */
+    private final Set<String> heard = new HashSet<>();
     private long commitsSentNanos;
     private long acceptanceSentNanos;
 
@@ -51,7 +62,8 @@ final class StepBatches {
             if (publication.commits()) {
                 commits.computeIfAbsent(partition, p -> new ArrayList<>()).add(records.commit(sequence.outcome()));
             }
-            if (publication.acceptance()) {
+            if (publication.acceptance() && (heard.add(sequence.outcome().key().requestId())
+                    || judgedADraft(sequence.outcome()))) {
                 acceptance.computeIfAbsent(partition, p -> new ArrayList<>()).add(records.acceptance(sequence,
                         report.batchSize(), report.stepMicros(), report.timestampMs()));
             }
@@ -103,5 +115,11 @@ final class StepBatches {
     private void sendAcceptance(Producer<byte[], byte[]> producer) {
         acceptance.forEach((partition, events) -> producer.send(records.acceptanceBatch(partition, events)));
         acceptance.clear();
+        heard.clear();
+    }
+
+    /** Whether the step tells the selector more than the batch size: a draft judged, or the sequence's end. */
+    private static boolean judgedADraft(StepOutcome outcome) {
+        return outcome.drafter().isPresent() || !outcome.alternatives().isEmpty() || outcome.finished();
     }
 }

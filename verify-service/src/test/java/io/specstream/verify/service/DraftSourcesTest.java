@@ -71,6 +71,34 @@ class DraftSourcesTest {
         assertEquals(8, sources.candidates(KEY).maxTokens());
     }
 
+    @Test
+    void anAssignmentThatLeavesAnInVerifierDrafterOutDoesNotStopItDrafting() {
+        Repeater drafter = new Repeater();
+        DraftSources sources = admitted(VerifierDrafting.fastest(List.of(drafter), 4), drafter);
+
+        sources.assigned("r1", DrafterAssignment.newBuilder().setRequestId("r1").setDrafters(List.of("draft-small"))
+                .setPrimary("draft-small").setK(4).setUpdatedAtMs(1).build());
+        sources.propose(List.of(KEY), ALL_OF_IT);
+
+        assertEquals(List.of(4), drafter.asked, "the goodput controller's plan, not the selector, decides");
+        assertEquals(List.of(Repeater.NAME), sources.candidates(KEY).tails().stream().map(DraftTail::drafter).toList());
+    }
+
+    @Test
+    void requestsOfDifferentLengthsShareOneRoundAtTheLongest() {
+        Repeater drafter = new Repeater();
+        SequenceKey other = new SequenceKey("r2", 0);
+        DraftSources sources = new DraftSources(VerifierDrafting.fastest(List.of(drafter), 4));
+        sources.admitted(List.of(KEY, other), requestId -> RolloutSpec.greedy(requestId, new int[] {5, 7}, 1, 32));
+
+        sources.assigned("r1", assignment(6));
+        sources.propose(List.of(KEY, other), ALL_OF_IT);
+
+        assertEquals(List.of(6), drafter.asked, "one round for both sequences");
+        assertEquals(6, sources.candidates(KEY).maxTokens());
+        assertEquals(4, sources.candidates(other).maxTokens(), "r2 may verify its own length only");
+    }
+
     private static DraftSources admitted(VerifierDrafting drafting, Repeater drafter) {
         DraftSources sources = new DraftSources(drafting);
         sources.admitted(List.of(KEY), requestId -> SPEC);

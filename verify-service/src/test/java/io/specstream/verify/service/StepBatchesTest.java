@@ -59,12 +59,12 @@ class StepBatchesTest {
         TopicCatalogue topics = fixture.freshTopics();
         StepBatches batches = batchesFrom(0, topics, new Publication(true, true));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
-            stepAndSend(batches, producer, 0, 1 * MS);
+            draftedStepAndSend(batches, producer, 0, 1 * MS);
             assertEquals(OptionalLong.of(19), batches.dueInMs(1 * MS), "the first event waits 19 ms more");
-            stepAndSend(batches, producer, 1, 12 * MS);
-            stepAndSend(batches, producer, 2, 21 * MS);
+            draftedStepAndSend(batches, producer, 1, 12 * MS);
+            draftedStepAndSend(batches, producer, 2, 21 * MS);
             assertEquals(OptionalLong.empty(), batches.dueInMs(21 * MS), "nothing waits once they went out");
-            stepAndSend(batches, producer, 3, 30 * MS);
+            draftedStepAndSend(batches, producer, 3, 30 * MS);
             producer.flush();
         }
 
@@ -76,6 +76,28 @@ class StepBatchesTest {
         assertEquals(List.of(1, 2, 3), acceptance.get(0).getEvents().stream()
                 .map(AcceptanceEvent::getCommittedLength).toList(), "the first three steps' events in one batch, in order");
         assertEquals(OptionalLong.of(11), batches.dueInMs(30 * MS), "the fourth waits for the next window");
+    }
+
+    @Test
+    void aWindowHoldsOneEventPerRequestOfTheStepsThatJudgedNoDraftAndEveryOneThatDid() {
+        TopicCatalogue topics = fixture.freshTopics();
+        StepBatches batches = batchesFrom(0, topics, new Publication(false, true));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.settings().producer())) {
+            stepAndSend(batches, producer, 0, 1 * MS);
+            draftedStepAndSend(batches, producer, 1, 2 * MS);
+            stepAndSend(batches, producer, 2, 3 * MS);
+            draftedStepAndSend(batches, producer, 3, 4 * MS);
+            stepAndSend(batches, producer, 4, 21 * MS);
+            stepAndSend(batches, producer, 5, 22 * MS);
+            batches.sendAll(producer);
+            producer.flush();
+        }
+
+        List<AcceptanceBatch> acceptance = read(topics, Topics.ACCEPTANCE, 2);
+
+        assertEquals(List.of(List.of(1, 2, 4), List.of(6)), acceptance.stream().map(batch -> batch.getEvents().stream()
+                        .map(AcceptanceEvent::getCommittedLength).toList()).toList(),
+                "per window the request's first event and those of the steps that judged a draft");
     }
 
     @Test
@@ -112,7 +134,7 @@ class StepBatchesTest {
         }
 
         assertEquals(2, read(topics, Topics.COMMITS, 2).size(), "the held-back second step's commit was sent too");
-        assertEquals(1, read(topics, Topics.ACCEPTANCE, 1).size(), "and the acceptance events of both steps");
+        assertEquals(1, read(topics, Topics.ACCEPTANCE, 1).size(), "and the acceptance event waiting");
     }
 
     /** The step that commits token 7 + {@code position} at {@code position}, then a send at {@code nowNanos}. */
@@ -122,16 +144,27 @@ class StepBatchesTest {
         batches.send(producer, nowNanos);
     }
 
+    /** As {@link #stepAndSend}, the step having verified a one-token draft of draft-small, accepted. */
+    private static void draftedStepAndSend(StepBatches batches, Producer<byte[], byte[]> producer, int position,
+                                           long nowNanos) {
+        batches.add(step(position, 7 + position, Optional.of("draft-small")));
+        batches.send(producer, nowNanos);
+    }
+
     private static StepBatches batchesFrom(long nowNanos, TopicCatalogue topics, Publication publication) {
         return new StepBatches(new OutputRecords(topics, fixture.registry(), Clock.systemUTC()), publication, nowNanos);
     }
 
     private static StepReport step(int position, int token) {
+        return step(position, token, Optional.empty());
+    }
+
+    private static StepReport step(int position, int token, Optional<String> drafter) {
         RolloutSpec spec = RolloutSpec.greedy("r1", new int[] {5, 7}, 1, 32);
         Admission admission = new Admission(RolloutRequest.newBuilder().setRequestId("r1").setPromptText("Q").build(),
                 spec, 0, new TopicPartition("prompts", 0), 0, 0);
-        StepOutcome outcome = new StepOutcome(new SequenceKey("r1", 0), position, new int[] {token}, Optional.empty(),
-                0, 0, Optional.empty());
+        StepOutcome outcome = new StepOutcome(new SequenceKey("r1", 0), position, new int[] {token}, drafter,
+                drafter.isPresent() ? 1 : 0, drafter.isPresent() ? 1 : 0, Optional.empty());
         return new StepReport(0, 100, 1, List.of(new StepReport.Sequence(admission, outcome, Map.of())), List.of());
     }
 
