@@ -44,10 +44,10 @@ final class DrafterWakes {
     }
 
     /**
-     * A step of {@code batch} × {@code width} took {@code forwardNanos} where the table expects {@code plainNanos} of
-     * a plain one; true if it is a plain step in a wake, which the table must not learn from.
+     * A step {@code width} tokens wide took {@code forwardNanos} where the table expects {@code plainNanos} of a
+     * plain one at its batch; true if it is a plain step in a wake, which the table must not learn from.
      */
-    boolean inWake(int batch, int width, long forwardNanos, double plainNanos) {
+    boolean inWake(int width, long forwardNanos, double plainNanos) {
         boolean plain = width == 1;
         if (!draftedThisStep.isEmpty()) {
             // a wake cut short by the next round goes on after it: one wake, measured in full

@@ -218,7 +218,7 @@ public final class GoodputController implements StepWidths {
         if (costs == null) {
             return;
         }
-        if (!wakes.inWake(batch, width, forwardNanos, costs.nanos(batch, 1))) {
+        if (!wakes.inWake(width, forwardNanos, costs.nanos(batch, 1))) {
             costs.observe(batch, width, forwardNanos);
         }
     }

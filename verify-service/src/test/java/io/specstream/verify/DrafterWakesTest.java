@@ -17,30 +17,30 @@ class DrafterWakesTest {
     void theWakeIsWhatThePlainStepsAfterADearRoundTakeBeyondThePlainCost() {
         DrafterWakes wakes = new DrafterWakes();
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        wakes.inWake(1, 5, 1_500_000, PLAIN);
+        wakes.inWake(5, 1_500_000, PLAIN);
 
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
-            assertTrue(wakes.inWake(1, 1, 600_000, PLAIN));
+            assertTrue(wakes.inWake(1, 600_000, PLAIN));
         }
 
         assertEquals(DrafterWakes.STEPS * 100_000, wakes.of("d"), 1e-6);
-        assertFalse(wakes.inWake(1, 1, 600_000, PLAIN), "past the wake a plain step is plain decoding again");
+        assertFalse(wakes.inWake(1, 600_000, PLAIN), "past the wake a plain step is plain decoding again");
     }
 
     @Test
     void aWakeCutShortByTheNextRoundIsMeasuredInFullAfterIt() {
         DrafterWakes wakes = new DrafterWakes();
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        wakes.inWake(1, 2, 1_500_000, PLAIN);
+        wakes.inWake(2, 1_500_000, PLAIN);
         for (int step = 0; step < 10; step++) {
-            wakes.inWake(1, 1, 600_000, PLAIN);
+            wakes.inWake(1, 600_000, PLAIN);
         }
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        wakes.inWake(1, 2, 1_500_000, PLAIN);
+        wakes.inWake(2, 1_500_000, PLAIN);
         assertEquals(0, wakes.of("d"), 1e-6);
 
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
-            wakes.inWake(1, 1, 600_000, PLAIN);
+            wakes.inWake(1, 600_000, PLAIN);
         }
 
         assertEquals((10 + DrafterWakes.STEPS) * 100_000, wakes.of("d"), 1e-6);
@@ -51,9 +51,9 @@ class DrafterWakesTest {
         DrafterWakes wakes = new DrafterWakes();
 
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        assertTrue(wakes.inWake(1, 1, 600_000, PLAIN));
+        assertTrue(wakes.inWake(1, 600_000, PLAIN));
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        assertFalse(wakes.inWake(1, 3, 1_500_000, PLAIN));
+        assertFalse(wakes.inWake(3, 1_500_000, PLAIN));
     }
 
     @Test
@@ -70,9 +70,9 @@ class DrafterWakesTest {
         DrafterWakes wakes = new DrafterWakes();
         wakes.drafted("a", DEAR_ROUND, PLAIN);
         wakes.drafted("b", DEAR_ROUND, PLAIN);
-        wakes.inWake(1, 5, 1_500_000, PLAIN);
+        wakes.inWake(5, 1_500_000, PLAIN);
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
-            wakes.inWake(1, 1, 600_000, PLAIN);
+            wakes.inWake(1, 600_000, PLAIN);
         }
 
         assertEquals(DrafterWakes.STEPS * 50_000, wakes.of("a"), 1e-6);
@@ -81,9 +81,9 @@ class DrafterWakesTest {
 
     private static void wake(DrafterWakes wakes, long plainStepNanos) {
         wakes.drafted("d", DEAR_ROUND, PLAIN);
-        wakes.inWake(1, 5, 1_500_000, PLAIN);
+        wakes.inWake(5, 1_500_000, PLAIN);
         for (int step = 0; step < DrafterWakes.STEPS; step++) {
-            wakes.inWake(1, 1, plainStepNanos, PLAIN);
+            wakes.inWake(1, plainStepNanos, PLAIN);
         }
     }
 }

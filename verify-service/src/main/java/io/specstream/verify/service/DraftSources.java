@@ -101,13 +101,13 @@ final class DraftSources {
      */
     void propose(List<SequenceKey> active, DraftPlan plan) {
         thisStep.clear();
+        List<SequenceKey> keys = active.stream().filter(inVerifier::follows).toList();
+        int cap = keys.stream().mapToInt(key -> draftLength(key.requestId())).max().orElse(0);
         for (Drafter drafter : inVerifier.drafters()) {
-            List<SequenceKey> keys = active.stream().filter(inVerifier::follows).toList();
             boolean draftedLastStep = draftedBefore.remove(drafter.name());
             if (keys.isEmpty()) {
                 continue;
             }
-            int cap = keys.stream().mapToInt(key -> draftLength(key.requestId())).max().orElseThrow();
             int k = plan.tokens(drafter.name(), cap,
                     costs.getOrDefault(drafter.name(), DrafterCost.UNMEASURED).paused(!draftedLastStep));
             if (k < 1) {
